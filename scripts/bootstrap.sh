@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what jiefen needs on a fresh Debian machine: Debian packages, uv, Python 3.12 packages.
+#   scripts/bootstrap.sh          what the demo needs
+#   scripts/bootstrap.sh test     plus what the tests need (Chromium for Playwright)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=(fonts-noto-cjk poppler-utils)
+if [ "${1:-}" = "test" ]; then
+  want+=(chromium)
+fi
+if [ "${1:-}" = "bench" ]; then
+  want+=(libreoffice-writer-nogui)
+fi
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "· 安装系统软件包：${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v uv >/dev/null 2>&1; then
+  echo "· 安装 uv"
+  python3 -m pip install --quiet uv
+fi
+
+# Python 3.12: the one on PATH, else pyenv's.
+if [ -z "${UV_PYTHON:-}" ]; then
+  if command -v python3.12 >/dev/null 2>&1; then
+    UV_PYTHON=$(command -v python3.12)
+  else
+    UV_PYTHON=$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12*/bin/python3.12 2>/dev/null | sort -V | tail -n 1)
+  fi
+fi
+if [ -z "$UV_PYTHON" ]; then
+  echo "找不到 Python 3.12：请安装 python3.12（或 pyenv install 3.12）后重试" >&2
+  exit 1
+fi
+export UV_PYTHON
+uv sync --frozen --quiet

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from jiefen.accounts.models import Organisation, User
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "court_code", "institution_kind"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(User)
+class JiefenUserAdmin(UserAdmin):
+    list_display = ["username", "full_name", "role", "organisation", "is_active"]
+    list_filter = ["role", "is_active"]
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("角色", {"fields": ("role", "full_name", "organisation", "law_firm", "party")}),
+    )

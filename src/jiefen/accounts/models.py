@@ -1,0 +1,131 @@
+"""Organisations (court, institution, mediation organisation, notary office, law firm) and users.
+
+Every organisation has a stable short code that commands and APIs take (`渝0105`, `BANK01`).
+A user holds exactly one role; the role and the organisation decide what the user may see
+(see `jiefen.cases.access`).
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from jiefen.privacy import EncryptedTextField
+
+
+class OrganisationKind(models.TextChoices):
+    COURT = "court", "法院"
+    INSTITUTION = "institution", "金融机构"
+    MEDIATION_ORG = "mediation_org", "调解组织"
+    NOTARY_OFFICE = "notary_office", "公证机构"
+    LAW_FIRM = "law_firm", "律师事务所"
+
+
+class InstitutionKind(models.TextChoices):
+    BANK = "bank", "商业银行"
+    CONSUMER_FINANCE = "consumer_finance", "消费金融公司"
+    MICRO_LOAN = "micro_loan", "小额贷款公司"
+    FINANCING_GUARANTEE = "financing_guarantee", "融资担保公司"
+    FINANCIAL_LEASING = "financial_leasing", "融资租赁公司"
+    OTHER = "other", "其他金融机构"
+
+
+class MediationOrgKind(models.TextChoices):
+    PEOPLES_COMMITTEE = "peoples_committee", "人民调解委员会"
+    COURT_INVITED = "court_invited", "特邀调解组织"
+    LAWYER_POOL = "lawyer_pool", "律师调解工作室"
+    INDUSTRY = "industry", "行业调解组织"
+
+
+class Organisation(models.Model):
+    code = models.CharField("代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=200)
+    kind = models.CharField("类别", max_length=20, choices=OrganisationKind.choices)
+    uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    address = models.CharField("住所地", max_length=300, blank=True)
+    legal_representative = models.CharField("法定代表人/负责人", max_length=50, blank=True)
+    representative_title = models.CharField("职务", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+
+    # Courts: case-number code (法院代字, e.g. 渝0105), division code and policies (legal-rules §1.3, §3.2).
+    court_code = models.CharField("法院代字", max_length=16, blank=True)
+    division_code = models.CharField("行政区划代码", max_length=6, blank=True)
+    province = models.CharField("所在省份", max_length=16, blank=True)
+    fee_rounding = models.CharField(
+        "诉讼费取整规则",
+        max_length=16,
+        blank=True,
+        default="half_up_yuan",
+        choices=[("half_up_yuan", "四舍五入到元"), ("fen", "保留到分"), ("truncate_yuan", "舍去角分")],
+    )
+    fee_halve_after_rounding = models.BooleanField("先取整后减半", default=False)
+    interest_cap_policy = models.CharField(
+        "金融借款利息上限",
+        max_length=8,
+        blank=True,
+        default="24pct",
+        choices=[("24pct", "年利率24%"), ("4lpr", "一年期LPR四倍")],
+    )
+    judge_capacity = models.PositiveIntegerField("每位法官系列案承办上限", default=500)
+
+    institution_kind = models.CharField(
+        "金融机构类型", max_length=24, blank=True, choices=InstitutionKind.choices
+    )
+    mediation_kind = models.CharField(
+        "调解组织类型", max_length=24, blank=True, choices=MediationOrgKind.choices
+    )
+    # A mediation organisation or notary office may work with one court.
+    court = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="partners",
+        verbose_name="合作法院",
+    )
+
+    class Meta:
+        verbose_name = "机构"
+        verbose_name_plural = "机构"
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    BANK_AGENT = "bank_agent", "金融机构经办人"
+    MEDIATOR = "mediator", "调解员"
+    JUDGE = "judge", "法官"
+    CLERK = "clerk", "书记员"
+    ENFORCEMENT_OFFICER = "enforcement_officer", "执行员"
+    NOTARY = "notary", "公证员"
+    DEFENDANT = "defendant", "当事人（被告）"
+    PLATFORM_ADMIN = "platform_admin", "平台管理员"
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=24, choices=Role.choices)
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        verbose_name="所属机构",
+    )
+    # Lawyers sitting in a mediation pool keep their own law firm (conflict checks use it).
+    law_firm = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="lawyers",
+        verbose_name="律师事务所",
+        limit_choices_to={"kind": OrganisationKind.LAW_FIRM},
+    )
+    # A defendant's login is tied to their party record.
+    party = models.ForeignKey(
+        "cases.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="logins",
+        verbose_name="当事人",
+    )
+    phone = EncryptedTextField("手机号码", blank=True)
+    id_number = EncryptedTextField("身份证号码", blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username

@@ -1,0 +1,284 @@
+"""The element lists (要素) of the 2025 official element-style complaint templates.
+
+For 金融借款合同纠纷 and 信用卡纠纷 (nationwide from 2025-07-14). Each element has a stable key;
+`Case.elements` stores the facts under these keys and the claimed amounts are columns of `Case`.
+`complaint_elements(case)` turns a case into the numbered rows of the complaint, in the order and
+wording of the template, for documents, the borrower portal and the hearing.
+
+Keys of `Case.elements` (all optional unless the intake format says otherwise):
+  contract        {"name", "number", "signed_on", "place"}
+  loan_amount     {"agreed", "disbursed"}                       (loans)
+  term            {"start", "end"}                              (loans)
+  rates           {"annual_rate_percent", "penalty_multiplier", "compound", "basis"}
+  disbursed_on    "YYYY-MM-DD"                                  (loans)
+  repayment_method one of REPAYMENT_METHODS                     (loans)
+  repaid          {"principal", "interest", "interest_paid_to"}
+  overdue_since   "YYYY-MM-DD"
+  acceleration    "accelerate" | "rescind" | ""                 (loans)
+  card            {"number", "holder", "issued_on", "issuing_branch", "credit_limit"} (cards)
+  terms_explained {"done": bool, "how": str}                    (cards)
+  collection      [{"on": "YYYY-MM-DD", "channel": str}]
+  guarantees      [{"name", "kind", "signed_on", "content"}]
+  collateral      {"kind", "registered", "signed_on", "maximum_amount"}
+  until_paid      bool   (interest claimed on until actual payment)
+  claims_costs    bool   (litigation costs claimed)
+  evidence        [file names]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jiefen.cases.models import Case
+
+REPAYMENT_METHODS = {
+    "equal_instalments": "等额本息",
+    "equal_principal": "等额本金",
+    "bullet": "到期一次性还本付息",
+    "monthly_interest": "按月计息、到期一次性还本",
+    "quarterly_interest": "按季计息、到期一次性还本",
+    "yearly_interest": "按年计息、到期一次性还本",
+    "other": "其他",
+}
+
+
+@dataclass(frozen=True)
+class Element:
+    key: str
+    section: str  # "claims" (诉讼请求和依据) or "facts" (事实与理由)
+    label: str
+
+
+CLAIMS = "claims"
+FACTS = "facts"
+SECTION_TITLES = {CLAIMS: "诉讼请求和依据", FACTS: "事实与理由"}
+
+FINANCIAL_LOAN_2025: tuple[Element, ...] = (
+    Element("principal", CLAIMS, "本金"),
+    Element("interest", CLAIMS, "利息（期内利息、复利、罚息）"),
+    Element("acceleration", CLAIMS, "是否要求提前还款或解除合同"),
+    Element("guarantee_claim", CLAIMS, "是否主张担保权利"),
+    Element("enforcement_costs", CLAIMS, "是否主张实现债权的费用"),
+    Element("litigation_costs", CLAIMS, "是否主张诉讼费用"),
+    Element("other_claims", CLAIMS, "其他请求"),
+    Element("claim_total", CLAIMS, "标的总额"),
+    Element("contract", FACTS, "合同签订情况（名称、编号、签订时间、地点等）"),
+    Element("contract_parties", FACTS, "合同主体"),
+    Element("loan_amount", FACTS, "借款金额"),
+    Element("term", FACTS, "借款期限"),
+    Element("rates", FACTS, "借款利率"),
+    Element("disbursed_on", FACTS, "借款提供时间"),
+    Element("repayment_method", FACTS, "还款方式"),
+    Element("repaid", FACTS, "还款情况"),
+    Element("overdue", FACTS, "是否存在逾期还款"),
+    Element("security_contract", FACTS, "是否签订物的担保（抵押、质押）合同"),
+    Element("guarantors_collateral", FACTS, "担保人、担保物"),
+    Element("maximum_amount_security", FACTS, "是否最高额担保（抵押、质押）"),
+    Element("security_registration", FACTS, "是否办理抵押、质押登记"),
+    Element("guarantee_contract", FACTS, "是否签订保证合同 / 保函"),
+    Element("guarantee_kind", FACTS, "保证方式"),
+    Element("other_security", FACTS, "其他担保方式"),
+    Element("liability_basis", FACTS, "请求承担责任的依据"),
+    Element("other_notes", FACTS, "其他需要说明的内容"),
+    Element("evidence", FACTS, "证据清单"),
+)
+
+CREDIT_CARD_2025: tuple[Element, ...] = (
+    Element("principal", CLAIMS, "透支本金"),
+    Element("interest", CLAIMS, "利息、罚息、复利、滞纳金、违约金、手续费等"),
+    Element("guarantee_claim", CLAIMS, "是否主张担保权利"),
+    Element("enforcement_costs", CLAIMS, "是否主张实现债权的费用"),
+    Element("litigation_costs", CLAIMS, "是否主张诉讼费用"),
+    Element("other_claims", CLAIMS, "其他请求"),
+    Element("claim_total", CLAIMS, "标的总额"),
+    Element("card", FACTS, "信用卡办理情况（信用卡卡号、信用卡登记权利人、办卡时间、办卡行等）"),
+    Element("card_terms", FACTS, "信用卡合约的主要约定"),
+    Element("terms_explained", FACTS, "是否就信用卡合约主要条款进行提示注意"),
+    Element("repaid", FACTS, "被告逾期部分已还金额"),
+    Element("overdue", FACTS, "被告逾期未还款金额"),
+    Element("collection", FACTS, "是否向被告进行通知和催收"),
+    Element("security_contract", FACTS, "是否签订物的担保（抵押、质押）合同"),
+    Element("guarantors_collateral", FACTS, "担保人、担保物"),
+    Element("maximum_amount_security", FACTS, "是否最高额担保（抵押、质押）"),
+    Element("security_registration", FACTS, "是否办理抵押、质押登记"),
+    Element("guarantee_contract", FACTS, "是否签订保证合同"),
+    Element("guarantee_kind", FACTS, "保证方式"),
+    Element("other_security", FACTS, "其他担保方式"),
+    Element("liability_basis", FACTS, "请求承担责任的依据"),
+    Element("other_notes", FACTS, "其他需要说明的内容"),
+    Element("evidence", FACTS, "证据清单"),
+)
+
+CATALOGUE: dict[str, tuple[Element, ...]] = {
+    "financial_loan": FINANCIAL_LOAN_2025,
+    "credit_card": CREDIT_CARD_2025,
+}
+
+
+@dataclass(frozen=True)
+class ElementRow:
+    number: int
+    key: str
+    section: str
+    label: str
+    text: str
+
+
+def yuan(value: Any) -> str:
+    """12,345.60 元 — amounts in documents keep fen and thousands separators."""
+    return f"{Decimal(str(value)):,.2f}元"
+
+
+def cn_date(value: Any) -> str:
+    """2024-03-05 → 2024年3月5日 (dates in documents are written 年月日)."""
+    if not value:
+        return "—"
+    y, m, d = str(value)[:10].split("-")
+    return f"{int(y)}年{int(m)}月{int(d)}日"
+
+
+def _yes_no(flag: bool, detail: str = "") -> str:
+    return f"是。{detail}" if flag and detail else ("是" if flag else "否")
+
+
+def _element_text(case: Case, key: str) -> str:  # noqa: C901 — one branch per template element
+    e: dict[str, Any] = case.elements or {}
+    cut = cn_date(case.cut_off_date)
+    guarantees = e.get("guarantees") or []
+    collateral = e.get("collateral") or {}
+    match key:
+        case "principal":
+            return f"截至{cut}止，尚欠本金{yuan(case.principal)}（人民币，下同）"
+        case "interest":
+            text = (
+                f"截至{cut}止，欠期内利息{yuan(case.interest)}、罚息{yuan(case.penalty_interest)}、"
+                f"复利{yuan(case.compound_interest)}"
+            )
+            if case.fees:
+                text += f"、手续费{yuan(case.fees)}"
+            if case.liquidated_damages:
+                text += f"、违约金{yuan(case.liquidated_damages)}"
+            if e.get("until_paid"):
+                text += f"；自{cn_date(case.cut_off_date)}次日起按合同约定计算至实际清偿之日止"
+            return text
+        case "acceleration":
+            choice = e.get("acceleration", "")
+            return {"accelerate": "是，提前还款（加速到期）", "rescind": "是，解除合同"}.get(choice, "否")
+        case "guarantee_claim":
+            names = "、".join(g["name"] for g in guarantees)
+            return _yes_no(bool(guarantees), f"请求保证人{names}承担连带清偿责任" if names else "")
+        case "enforcement_costs":
+            return _yes_no(bool(case.lawyer_fees), f"律师费{yuan(case.lawyer_fees)}")
+        case "litigation_costs":
+            return _yes_no(e.get("claims_costs", True), "本案诉讼费用由被告承担")
+        case "other_claims":
+            return "无"
+        case "claim_total":
+            return yuan(case.claim_total)
+        case "contract":
+            c = e.get("contract") or {}
+            return (
+                f"《{c.get('name', '借款合同')}》，编号{c.get('number', case.contract_number)}，"
+                f"签订时间{cn_date(c.get('signed_on'))}"
+                + (f"，签订地点{c['place']}" if c.get("place") else "")
+            )
+        case "contract_parties":
+            borrowers = "、".join(cp.party.name for cp in case.defendants)
+            return f"贷款人：{case.institution.name}；借款人：{borrowers}"
+        case "loan_amount":
+            la = e.get("loan_amount") or {}
+            return f"约定：{yuan(la.get('agreed', 0))}；实际发放：{yuan(la.get('disbursed', 0))}"
+        case "term":
+            t = e.get("term") or {}
+            matured = bool(t.get("end")) and str(t["end"]) <= str(case.cut_off_date)
+            return f"是否到期：{'是' if matured else '否'}；约定期限：{cn_date(t.get('start'))}起至{cn_date(t.get('end'))}止"
+        case "rates":
+            r = e.get("rates") or {}
+            text = f"利率{r.get('annual_rate_percent', '—')}%/年"
+            if r.get("penalty_multiplier"):
+                upward = (Decimal(str(r["penalty_multiplier"])) - 1) * 100
+                text += f"；逾期上浮{upward.normalize():f}%"
+            text += "；计收复利" if r.get("compound") else "；不计复利"
+            return text
+        case "disbursed_on":
+            la = e.get("loan_amount") or {}
+            return f"{cn_date(e.get('disbursed_on'))}，{yuan(la.get('disbursed', 0))}"
+        case "repayment_method":
+            return REPAYMENT_METHODS.get(e.get("repayment_method", ""), "—")
+        case "repaid":
+            rp = e.get("repaid") or {}
+            text = f"已还本金：{yuan(rp.get('principal', 0))}；已还利息：{yuan(rp.get('interest', 0))}"
+            if rp.get("interest_paid_to"):
+                text += f"，还息至{cn_date(rp['interest_paid_to'])}"
+            return text
+        case "overdue":
+            since = e.get("overdue_since")
+            if case.case_type == "credit_card":
+                return (
+                    f"逾期时间：{cn_date(since)}起；截至{cut}，被告欠付信用卡本金{yuan(case.principal)}、"
+                    f"利息{yuan(case.interest)}、罚息{yuan(case.penalty_interest)}、复利{yuan(case.compound_interest)}、"
+                    f"违约金{yuan(case.liquidated_damages)}、手续费{yuan(case.fees)}"
+                )
+            return _yes_no(bool(since), f"逾期时间：{cn_date(since)}起至今")
+        case "card":
+            c = e.get("card") or {}
+            return (
+                f"卡号{c.get('number', case.contract_number)}，登记权利人{c.get('holder', '')}，"
+                f"办卡时间{cn_date(c.get('issued_on'))}，办卡行{c.get('issuing_branch', case.institution.name)}"
+            )
+        case "card_terms":
+            r = e.get("rates") or {}
+            c = e.get("card") or {}
+            return (
+                f"透支额度：{yuan(c.get('credit_limit', 0))}；利息按日利率"
+                f"{r.get('daily_rate_percent', '0.05')}%计收，逾期按领用合约计收违约金"
+            )
+        case "terms_explained":
+            te = e.get("terms_explained") or {}
+            return _yes_no(bool(te.get("done")), te.get("how", ""))
+        case "collection":
+            col = e.get("collection") or []
+            detail = "；".join(f"{cn_date(c['on'])}通过{c['channel']}催收" for c in col)
+            return _yes_no(bool(col), detail)
+        case "security_contract":
+            return _yes_no(bool(collateral), f"签订时间：{cn_date(collateral.get('signed_on'))}")
+        case "guarantors_collateral":
+            names = "、".join(g["name"] for g in guarantees) or "无"
+            return f"担保人：{names}；担保物：{collateral.get('kind', '无')}"
+        case "maximum_amount_security":
+            return _yes_no(bool(collateral.get("maximum_amount")))
+        case "security_registration":
+            return "是，正式登记" if collateral.get("registered") else "否"
+        case "guarantee_contract":
+            if not guarantees:
+                return "否"
+            g = guarantees[0]
+            return f"是。签订时间：{cn_date(g.get('signed_on'))}；保证人：{'、'.join(x['name'] for x in guarantees)}"
+        case "guarantee_kind":
+            return guarantees[0].get("kind", "连带责任保证") if guarantees else "—"
+        case "other_security":
+            return "否"
+        case "liability_basis":
+            basis = "《中华人民共和国民法典》第六百七十四条、第六百七十五条、第六百七十六条"
+            return f"合同约定：{(e.get('contract') or {}).get('name', '合同')}相关条款；法律规定：{basis}"
+        case "other_notes":
+            return "无"
+        case "evidence":
+            return "、".join(e.get("evidence") or []) or "无"
+    return "—"
+
+
+def complaint_elements(case: Case) -> list[ElementRow]:
+    """The numbered element rows of the 2025 complaint template, filled from the case."""
+    rows: list[ElementRow] = []
+    numbers = {CLAIMS: 0, FACTS: 0}
+    for element in CATALOGUE[case.case_type]:
+        numbers[element.section] += 1
+        rows.append(
+            ElementRow(numbers[element.section], element.key, element.section, element.label,
+                       _element_text(case, element.key))
+        )
+    return rows

@@ -1,0 +1,161 @@
+"""The case lifecycle as one transition table (rule 3 of the architecture).
+
+Each move is named, has a guard (a function that returns a refusal reason in Chinese, or None)
+and one line of legal meaning. `allowed_transitions(case)` drives the buttons in the UI; the
+actions in `jiefen.cases.actions` refuse any move that is not in this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from jiefen.cases.models import Case
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", "已接收"
+    SCREENING = "screening", "诉前筛查"
+    IN_MEDIATION = "in_mediation", "调解中"
+    MEDIATED = "mediated", "已达成调解协议"
+    CONFIRMATION_PENDING = "confirmation_pending", "司法确认审查中"
+    CONFIRMED = "confirmed", "已司法确认"
+    NOTARIZATION_PENDING = "notarization_pending", "赋强公证办理中"
+    NOTARIZED = "notarized", "已赋强公证"
+    PAYMENT_ORDER_PENDING = "payment_order_pending", "支付令申请审查中"
+    PAYMENT_ORDER_ISSUED = "payment_order_issued", "支付令已发出"
+    PAYMENT_ORDER_EFFECTIVE = "payment_order_effective", "支付令已生效"
+    AWAITING_FILING = "awaiting_filing", "待立案"
+    FILED = "filed", "已立案"
+    SERVED = "served", "已送达"
+    HEARING_SCHEDULED = "hearing_scheduled", "已排期"
+    HEARD = "heard", "已开庭"
+    JUDGED = "judged", "已判决"
+    APPEALED = "appealed", "已上诉"
+    EFFECTIVE = "effective", "已生效"
+    IN_ENFORCEMENT = "in_enforcement", "执行中"
+    TERMINATED_FOR_NOW = "terminated_for_now", "终结本次执行"
+    WITHDRAWN = "withdrawn", "已撤诉"
+    CLOSED = "closed", "已结案"
+
+
+Guard = Callable[["Case"], str | None]
+
+
+def _always(case: Case) -> str | None:
+    return None
+
+
+def _has_mediator(case: Case) -> str | None:
+    return None if case.mediator_id else "尚未指派调解员"
+
+
+def _has_case_number(case: Case) -> str | None:
+    return None if case.case_number else "尚未编立案号"
+
+
+def _has_judge(case: Case) -> str | None:
+    return None if case.judge_id else "尚未分案给承办法官"
+
+
+def _has_notary(case: Case) -> str | None:
+    return None if case.notary_office_id else "尚未选择公证机构"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple[State, ...]
+    target: State
+    meaning: str
+    guard: Guard = _always
+
+
+_ENFORCEABLE_TITLES = (
+    State.CONFIRMED,
+    State.NOTARIZED,
+    State.PAYMENT_ORDER_EFFECTIVE,
+    State.EFFECTIVE,
+)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("screen", "诉前筛查", (State.RECEIVED,), State.SCREENING,
+               "Intake checks caps, limitation and reachability before any procedure starts."),
+    Transition("open_mediation", "转入诉前调解", (State.SCREENING,), State.IN_MEDIATION,
+               "Pre-litigation mediation with the parties' consent (民诉法 Art. 125; 民诉前调 number).",
+               _has_mediator),
+    Transition("sign_agreement", "签署调解协议", (State.IN_MEDIATION,), State.MEDIATED,
+               "Both parties and the mediator sign a mediation agreement (人民调解法 Arts. 28-31)."),
+    Transition("fail_mediation", "调解不成转立案", (State.SCREENING, State.IN_MEDIATION),
+               State.AWAITING_FILING,
+               "Mediation failed, declined or expired: the claim goes to filing with what is known."),
+    Transition("apply_confirmation", "申请司法确认", (State.MEDIATED,), State.CONFIRMATION_PENDING,
+               "Both parties apply within 30 days of the agreement taking effect (民诉法 Art. 205)."),
+    Transition("confirm_agreement", "裁定确认有效", (State.CONFIRMATION_PENDING,), State.CONFIRMED,
+               "Ruling that the agreement is valid: an enforceable title (民诉法 Art. 206)."),
+    Transition("reject_confirmation", "裁定驳回申请", (State.CONFIRMATION_PENDING,),
+               State.AWAITING_FILING,
+               "Application rejected: the parties may sue (民诉法 Art. 206)."),
+    Transition("apply_notarization", "申请赋强公证", (State.MEDIATED,), State.NOTARIZATION_PENDING,
+               "The agreement goes to a notary as a debt instrument with enforcement effect.",
+               _has_notary),
+    Transition("notarize", "出具公证书", (State.NOTARIZATION_PENDING,), State.NOTARIZED,
+               "Notarized debt instrument with enforcement effect (民诉法 Art. 249)."),
+    Transition("apply_payment_order", "申请支付令", (State.SCREENING, State.MEDIATED),
+               State.PAYMENT_ORDER_PENDING,
+               "Creditor applies for a payment order for an undisputed money debt (民诉法 Art. 225)."),
+    Transition("issue_payment_order", "发出支付令", (State.PAYMENT_ORDER_PENDING,),
+               State.PAYMENT_ORDER_ISSUED,
+               "Payment order issued within 15 days of acceptance (民诉法 Art. 227)."),
+    Transition("payment_order_objected", "债务人提出异议", (State.PAYMENT_ORDER_ISSUED,),
+               State.AWAITING_FILING,
+               "A valid written objection ends the procedure; it turns into litigation (Art. 228)."),
+    Transition("payment_order_takes_effect", "支付令生效", (State.PAYMENT_ORDER_ISSUED,),
+               State.PAYMENT_ORDER_EFFECTIVE,
+               "No objection within 15 days of receipt: the order is enforceable (Art. 227)."),
+    Transition("instalments_missed", "未按期履行转立案", (State.MEDIATED,), State.AWAITING_FILING,
+               "An unconfirmed agreement is not enforceable: a missed instalment sends it to filing."),
+    Transition("file", "立案", (State.SCREENING, State.AWAITING_FILING), State.FILED,
+               "The court dockets the case: number, fee, procedure, assignment (民诉法 Art. 126).",
+               _has_case_number),
+    Transition("serve", "送达完成", (State.FILED,), State.SERVED,
+               "Complaint copy and summons served (民诉法 Arts. 90, 128)."),
+    Transition("schedule_hearing", "排期开庭", (State.FILED, State.SERVED), State.HEARING_SCHEDULED,
+               "Hearing date fixed and summons issued (民诉法 Art. 139).", _has_judge),
+    Transition("hold_hearing", "开庭审理", (State.HEARING_SCHEDULED,), State.HEARD,
+               "Element-based hearing held, in default if the defendant was served and absent."),
+    Transition("pronounce_judgment", "宣判", (State.HEARD,), State.JUDGED,
+               "Judgment pronounced (民诉法 Art. 151)."),
+    Transition("appeal", "上诉", (State.JUDGED,), State.APPEALED,
+               "A party appeals within the appeal period (民诉法 Art. 171)."),
+    Transition("take_effect", "判决生效", (State.JUDGED,), State.EFFECTIVE,
+               "The appeal period passed without appeal (民诉法 Art. 171)."),
+    Transition("withdraw", "撤诉", (State.FILED, State.SERVED, State.HEARING_SCHEDULED, State.HEARD),
+               State.WITHDRAWN, "Claimant withdraws; fee halved (办法 Art. 15)."),
+    Transition("apply_enforcement", "申请执行", _ENFORCEABLE_TITLES, State.IN_ENFORCEMENT,
+               "Creditor applies to enforce a title within 2 years (民诉法 Art. 250)."),
+    Transition("terminate_for_now", "终结本次执行", (State.IN_ENFORCEMENT,),
+               State.TERMINATED_FOR_NOW, "No assets found: closed for now, may resume."),
+    Transition("resume_enforcement", "恢复执行", (State.TERMINATED_FOR_NOW,), State.IN_ENFORCEMENT,
+               "Assets found: execution resumes (执恢 number)."),
+    Transition("close", "结案", (State.MEDIATED, *_ENFORCEABLE_TITLES, State.IN_ENFORCEMENT),
+               State.CLOSED, "Debt fully performed or enforcement completed."),
+)
+
+BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
+
+
+def refusal(case: Case, transition: Transition) -> str | None:
+    """Why `transition` may not happen to `case` now, or None if it may."""
+    if case.state not in transition.sources:
+        return f"案件当前状态为「{State(case.state).label}」，不能「{transition.label}」"
+    return transition.guard(case)
+
+
+def allowed_transitions(case: Case) -> list[Transition]:
+    return [t for t in TRANSITIONS if refusal(case, t) is None]

@@ -1,0 +1,69 @@
+"""`jiefen demo`: migrate, seed the demo, run the pipeline as far as it is built, serve the site.
+
+`--no-serve` does everything except serving, then exits. `--reset` starts from an empty database.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+
+from jiefen.accounts.models import User
+from jiefen.demo.staff import DEMO_PASSWORD, seed_staff
+
+
+class Command(BaseCommand):
+    help = "初始化演示数据，运行业务流程并启动网站"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="不启动网站，完成后退出")
+        parser.add_argument("--reset", action="store_true", help="清空数据库后重新生成演示数据")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--cases", type=int, default=2000, help="演示批次的案件数")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["reset"]:
+            self._reset()
+        call_command("migrate", interactive=False, verbosity=0)
+        settings.JIEFEN_VAR_DIR.mkdir(parents=True, exist_ok=True)
+        self.stdout.write("· 创建演示法院、金融机构、调解组织、公证处和工作人员")
+        seed_staff()
+        self._run_pipeline(options["cases"])
+        self._print_logins()
+        if not options["no_serve"]:
+            self._serve(options["port"])
+
+    def _reset(self) -> None:
+        if connection.vendor == "sqlite":
+            path = Path(str(settings.DATABASES["default"]["NAME"]))
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        else:
+            call_command("flush", interactive=False, verbosity=0)
+
+    def _run_pipeline(self, cases: int) -> None:
+        """Each stage that is built adds its demo step here, in pipeline order."""
+
+    def _print_logins(self) -> None:
+        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        for user in User.objects.select_related("organisation").order_by("id"):
+            org = user.organisation.name if user.organisation else ""
+            self.stdout.write(f"  {user.username:<12} {user.get_role_display():<10} {user.display_name} {org}")
+
+    def _serve(self, port: int) -> None:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "jiefen.manage", "db_worker"], env=os.environ.copy()
+        )
+        self.stdout.write(f"\n任务进程已启动（pid {worker.pid}）。网站：http://127.0.0.1:{port}/ （Ctrl-C 退出）")
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

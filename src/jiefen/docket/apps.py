@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DocketConfig(AppConfig):
+    name = "jiefen.docket"
+    verbose_name = "立案"

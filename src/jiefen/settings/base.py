@@ -1,0 +1,94 @@
+"""Core Django settings: apps, middleware, locale (zh-hans, Asia/Shanghai), templates, auth."""
+
+from pathlib import Path
+
+from jiefen.settings.env import VAR_DIR, env, env_bool
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = env("JIEFEN_SECRET_KEY", "dev-only-not-secret-change-me-in-production-0123456789")
+DEBUG = env_bool("JIEFEN_DEBUG", default=False)
+ALLOWED_HOSTS = [h for h in env("JIEFEN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks_db",
+    "jiefen.accounts",
+    "jiefen.audit",
+    "jiefen.lawdata",
+    "jiefen.cases",
+    "jiefen.intake",
+    "jiefen.mediation",
+    "jiefen.docket",
+    "jiefen.documents",
+    "jiefen.stats",
+    "jiefen.web",
+    "jiefen.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "jiefen.urls"
+WSGI_APPLICATION = "jiefen.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Where generated documents, keys and certificates live (documents keep their SHA-256 in the DB).
+JIEFEN_VAR_DIR = VAR_DIR
+# Base URL printed in notices sent to borrowers (links to the borrower portal).
+JIEFEN_PUBLIC_URL = env("JIEFEN_PUBLIC_URL", "http://127.0.0.1:8000")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("JIEFEN_LOG_LEVEL", "WARNING")},
+}

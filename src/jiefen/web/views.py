@@ -1,0 +1,38 @@
+"""Portal pages: the home page lists the signed-in role's work; the case page shows one case."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jiefen.cases.access import case_for
+from jiefen.cases.elements import SECTION_TITLES, complaint_elements
+from jiefen.cases.selectors import counts_by_state, work_list
+from jiefen.cases.states import allowed_transitions
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "web/home.html",
+        {"cases": work_list(user), "counts": counts_by_state(user)},  # type: ignore[arg-type]
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = case_for(request.user, case_id)  # type: ignore[arg-type]
+    rows = complaint_elements(case)
+    return render(
+        request,
+        "web/case_detail.html",
+        {
+            "case": case,
+            "sections": [(title, [r for r in rows if r.section == key])
+                         for key, title in SECTION_TITLES.items()],
+            "parties": case.case_parties.select_related("party"),
+            "events": case.events.select_related("actor"),
+            "transitions": allowed_transitions(case),
+        },
+    )
