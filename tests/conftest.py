@@ -110,3 +110,49 @@ def make_case(court: Organisation, bank: Organisation, make_party: Callable[...,
         return case
 
     return make
+
+
+# --- Browser tests: Debian's Chromium driven by Playwright (never `playwright install`). ---
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Any:
+    """One Chromium for the whole session (Playwright's sync API)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django's async-unsafe guard must not trip on it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def login_page(chromium: Any, live_server: Any) -> Any:
+    """Open a new page logged in as `username` (password PASSWORD unless given)."""
+    pages: list[Any] = []
+
+    def login(username: str, password: str = PASSWORD, viewport: dict[str, int] | None = None) -> Any:
+        context = chromium.new_context(viewport=viewport or {"width": 1280, "height": 900},
+                                       locale="zh-CN")
+        page = context.new_page()
+        pages.append(context)
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield login
+    for context in pages:
+        context.close()
