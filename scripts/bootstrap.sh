@@ -23,6 +23,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# 仿宋 body font for court documents: FandolFang (GPL with font exception) from Debian's
+# texlive-lang-chinese, extracted into var/fonts without installing the whole TeX package.
+if [ ! -f var/fonts/FandolFang-Regular.otf ]; then
+  echo "· 提取仿宋字体 FandolFang（texlive-lang-chinese）"
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null 2>&1); then
+    dpkg-deb -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
+    mkdir -p var/fonts
+    cp "$tmp"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/{FandolFang-Regular,FandolHei-Regular,FandolHei-Bold}.otf var/fonts/
+  else
+    echo "  （无法下载 texlive-lang-chinese，文书正文改用 Noto Serif CJK）"
+  fi
+  rm -rf "$tmp"
+fi
+
 if ! command -v uv >/dev/null 2>&1; then
   echo "· 安装 uv"
   python3 -m pip install --quiet uv

@@ -24,31 +24,43 @@ PASSWORD = "test-pass-123"
 @pytest.fixture
 def court(db: Any) -> Organisation:
     return Organisation.objects.create(
-        code="渝0105", name="重庆市江北区人民法院", kind=OrganisationKind.COURT,
-        court_code="渝0105", division_code="500105", province="重庆",
+        code="渝0105",
+        name="重庆市江北区人民法院",
+        kind=OrganisationKind.COURT,
+        court_code="渝0105",
+        division_code="500105",
+        province="重庆",
     )
 
 
 @pytest.fixture
 def bank(db: Any) -> Organisation:
     return Organisation.objects.create(
-        code="BANK01", name="长江银行股份有限公司重庆分行", kind=OrganisationKind.INSTITUTION,
-        institution_kind=InstitutionKind.BANK, uscc="91500000MA5U7G3X1Q",
+        code="BANK01",
+        name="长江银行股份有限公司重庆分行",
+        kind=OrganisationKind.INSTITUTION,
+        institution_kind=InstitutionKind.BANK,
+        uscc="91500000MA5U7G3X1Q",
     )
 
 
 @pytest.fixture
 def other_bank(db: Any) -> Organisation:
     return Organisation.objects.create(
-        code="BANK02", name="巴渝银行股份有限公司信用卡中心", kind=OrganisationKind.INSTITUTION,
-        institution_kind=InstitutionKind.BANK, uscc="91500105MA60XK2P7D",
+        code="BANK02",
+        name="巴渝银行股份有限公司信用卡中心",
+        kind=OrganisationKind.INSTITUTION,
+        institution_kind=InstitutionKind.BANK,
+        uscc="91500105MA60XK2P7D",
     )
 
 
 @pytest.fixture
 def mediation_org(court: Organisation) -> Organisation:
     return Organisation.objects.create(
-        code="MED01", name="江北区金融纠纷人民调解委员会", kind=OrganisationKind.MEDIATION_ORG,
+        code="MED01",
+        name="江北区金融纠纷人民调解委员会",
+        kind=OrganisationKind.MEDIATION_ORG,
         court=court,
     )
 
@@ -68,8 +80,12 @@ def make_user(db: Any) -> Callable[..., User]:
     def make(role: Role, organisation: Organisation | None = None, **extra: Any) -> User:
         n = next(_usernames)
         user = User.objects.create_user(
-            username=extra.pop("username", f"{role}{n}"), password=PASSWORD, role=role,
-            organisation=organisation, full_name=extra.pop("full_name", f"测试{n}号"), **extra,
+            username=extra.pop("username", f"{role}{n}"),
+            password=PASSWORD,
+            role=role,
+            organisation=organisation,
+            full_name=extra.pop("full_name", f"测试{n}号"),
+            **extra,
         )
         return user
 
@@ -84,8 +100,11 @@ def make_party(db: Any) -> Callable[..., Party]:
     def make(name: str = "张三", id_number: str | None = None) -> Party:
         number = id_number or f"5001051990010{next(_ids):04d}"
         return Party.objects.create(
-            kind=PartyKind.NATURAL_PERSON, name=name, id_type=IdType.RESIDENT_ID,
-            id_number=number, id_index=blind_index(number),
+            kind=PartyKind.NATURAL_PERSON,
+            name=name,
+            id_type=IdType.RESIDENT_ID,
+            id_number=number,
+            id_index=blind_index(number),
         )
 
     return make
@@ -95,14 +114,21 @@ _contracts = itertools.count(1)
 
 
 @pytest.fixture
-def make_case(court: Organisation, bank: Organisation, make_party: Callable[..., Party]) -> Callable[..., Case]:
+def make_case(
+    court: Organisation, bank: Organisation, make_party: Callable[..., Party]
+) -> Callable[..., Case]:
     def make(**fields: Any) -> Case:
         defendant = fields.pop("defendant", None) or make_party()
         values: dict[str, Any] = {
-            "case_type": CaseType.FINANCIAL_LOAN, "institution": bank, "court": court,
-            "contract_number": f"HT-{next(_contracts):06d}", "product": "个人消费贷款",
-            "cut_off_date": date(2025, 6, 30), "principal": Decimal("45000.00"),
-            "interest": Decimal("1234.56"), "claim_total": Decimal("46234.56"),
+            "case_type": CaseType.FINANCIAL_LOAN,
+            "institution": bank,
+            "court": court,
+            "contract_number": f"HT-{next(_contracts):06d}",
+            "product": "个人消费贷款",
+            "cut_off_date": date(2025, 6, 30),
+            "principal": Decimal("45000.00"),
+            "interest": Decimal("1234.56"),
+            "claim_total": Decimal("46234.56"),
         }
         values.update(fields)
         case = Case.objects.create(**values)
@@ -116,8 +142,14 @@ def make_case(court: Organisation, bank: Organisation, make_party: Callable[...,
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -141,9 +173,12 @@ def login_page(chromium: Any, live_server: Any) -> Any:
     """Open a new page logged in as `username` (password PASSWORD unless given)."""
     pages: list[Any] = []
 
-    def login(username: str, password: str = PASSWORD, viewport: dict[str, int] | None = None) -> Any:
-        context = chromium.new_context(viewport=viewport or {"width": 1280, "height": 900},
-                                       locale="zh-CN")
+    def login(
+        username: str, password: str = PASSWORD, viewport: dict[str, int] | None = None
+    ) -> Any:
+        context = chromium.new_context(
+            viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN"
+        )
         page = context.new_page()
         pages.append(context)
         page.goto(f"{live_server.url}/login/")

@@ -60,9 +60,9 @@ def mask_phone(value: str) -> str:
 class EncryptedTextField(models.TextField):
     """A text column stored as a Fernet token; Python code sees the clear value."""
 
-    def from_db_value(self, value, expression, connection):  # type: ignore[no-untyped-def]
+    def from_db_value(self, value, expression, connection):
         return decrypt(value) if value else value
 
-    def get_prep_value(self, value):  # type: ignore[no-untyped-def]
+    def get_prep_value(self, value):
         value = super().get_prep_value(value)
         return encrypt(value) if value else value

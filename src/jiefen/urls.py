@@ -6,5 +6,9 @@ from jiefen.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("intake/", include("jiefen.intake.urls")),
+    path("mediation/", include("jiefen.mediation.urls")),
+    path("docket/", include("jiefen.docket.urls")),
+    path("documents/", include("jiefen.documents.urls")),
     path("", include("jiefen.web.urls")),
 ]

@@ -48,8 +48,9 @@ def test_notary_sees_only_cases_sent_to_its_office(two_cases, make_user, notary_
     from jiefen.accounts.models import Organisation, OrganisationKind
 
     mine, theirs = two_cases
-    other_office = Organisation.objects.create(code="NOT02", name="另一公证处",
-                                               kind=OrganisationKind.NOTARY_OFFICE)
+    other_office = Organisation.objects.create(
+        code="NOT02", name="另一公证处", kind=OrganisationKind.NOTARY_OFFICE
+    )
     type(mine).objects.filter(pk=mine.pk).update(notary_office=notary_office)
     type(theirs).objects.filter(pk=theirs.pk).update(notary_office=other_office)
     _assert_only(make_user(Role.NOTARY, notary_office), mine, theirs)

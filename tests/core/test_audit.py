@@ -1,5 +1,6 @@
 """Rule 7: the audit log is hash-chained; editing, deleting or inserting a row is detected."""
 
+import itertools
 import json
 
 import pytest
@@ -37,7 +38,7 @@ def _verify() -> tuple[int, str, str]:
 def test_every_action_appends_a_chained_record(chained):
     records = list(chained)
     assert [r.seq for r in records] == [1, 2, 3, 4]
-    assert all(b.prev_hash == a.hash for a, b in zip(records, records[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(records))
     assert records[0].action == "case.screen"
     code, out, _ = _verify()
     assert code == 0 and "共 4 条记录" in out
@@ -69,10 +70,18 @@ def test_inserted_row_is_detected_even_with_a_well_formed_hash(chained):
         cursor.execute("UPDATE audit_auditrecord SET seq = seq + 1000 WHERE seq >= 3")
         cursor.execute("UPDATE audit_auditrecord SET seq = seq - 999 WHERE seq >= 1000")
     before = chained.get(seq=2)
-    fields = {"seq": 3, "at": before.at, "actor_id": None, "action": "case.close",
-              "object_type": "case", "object_id": "1", "payload": {}}
-    AuditRecord.objects.create(prev_hash=before.hash,
-                               hash=record_hash(prev_hash=before.hash, **fields), **fields)
+    fields = {
+        "seq": 3,
+        "at": before.at,
+        "actor_id": None,
+        "action": "case.close",
+        "object_type": "case",
+        "object_id": "1",
+        "payload": {},
+    }
+    AuditRecord.objects.create(
+        prev_hash=before.hash, hash=record_hash(prev_hash=before.hash, **fields), **fields
+    )
     code, _, err = _verify()
     assert code == 1 and "第 4 条" in err and "前一记录哈希不符" in err
 

@@ -16,6 +16,6 @@ class JiefenUserAdmin(UserAdmin):
     list_display = ["username", "full_name", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("角色", {"fields": ("role", "full_name", "organisation", "law_firm", "party")}),
     )

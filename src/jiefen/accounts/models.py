@@ -54,7 +54,11 @@ class Organisation(models.Model):
         max_length=16,
         blank=True,
         default="half_up_yuan",
-        choices=[("half_up_yuan", "四舍五入到元"), ("fen", "保留到分"), ("truncate_yuan", "舍去角分")],
+        choices=[
+            ("half_up_yuan", "四舍五入到元"),
+            ("fen", "保留到分"),
+            ("truncate_yuan", "舍去角分"),
+        ],
     )
     fee_halve_after_rounding = models.BooleanField("先取整后减半", default=False)
     interest_cap_policy = models.CharField(
@@ -74,7 +78,11 @@ class Organisation(models.Model):
     )
     # A mediation organisation or notary office may work with one court.
     court = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="partners",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partners",
         verbose_name="合作法院",
     )
 
@@ -102,18 +110,30 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=24, choices=Role.choices)
     full_name = models.CharField("姓名", max_length=50, blank=True)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
         verbose_name="所属机构",
     )
     # Lawyers sitting in a mediation pool keep their own law firm (conflict checks use it).
     law_firm = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="lawyers",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lawyers",
         verbose_name="律师事务所",
         limit_choices_to={"kind": OrganisationKind.LAW_FIRM},
     )
     # A defendant's login is tied to their party record.
     party = models.ForeignKey(
-        "cases.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="logins",
+        "cases.Party",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="logins",
         verbose_name="当事人",
     )
     phone = EncryptedTextField("手机号码", blank=True)

@@ -22,8 +22,15 @@ _CHAIN_LOCK = 7_318_004
 
 
 def record_hash(
-    *, seq: int, at: datetime, actor_id: int | None, action: str, object_type: str,
-    object_id: str, payload: dict[str, Any], prev_hash: str,
+    *,
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    payload: dict[str, Any],
+    prev_hash: str,
 ) -> str:
     canonical = json.dumps(
         {
@@ -51,7 +58,11 @@ def _lock_chain() -> None:
 
 
 def append(
-    *, actor_id: int | None, action: str, object_type: str, object_id: object,
+    *,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: object,
     payload: dict[str, Any] | None = None,
 ) -> AuditRecord:
     """Append one record. Must run inside the transaction of the action it records."""
@@ -64,10 +75,15 @@ def append(
     at = timezone.now()
     clean_payload = json.loads(json.dumps(payload or {}, default=str, ensure_ascii=False))
     fields = {
-        "seq": seq, "at": at, "actor_id": actor_id, "action": action,
-        "object_type": object_type, "object_id": str(object_id), "payload": clean_payload,
+        "seq": seq,
+        "at": at,
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "payload": clean_payload,
     }
-    digest = record_hash(prev_hash=prev_hash, **fields)  # type: ignore[arg-type]
+    digest = record_hash(prev_hash=prev_hash, **fields)
     return AuditRecord.objects.create(prev_hash=prev_hash, hash=digest, **fields)
 
 
@@ -84,19 +100,42 @@ def verify(batch_size: int = 5000) -> tuple[int, Break | None]:
     checked = 0
     with transaction.atomic():
         rows = AuditRecord.objects.order_by("seq").values_list(
-            "seq", "at", "actor_id", "action", "object_type", "object_id", "payload",
-            "prev_hash", "hash",
+            "seq",
+            "at",
+            "actor_id",
+            "action",
+            "object_type",
+            "object_id",
+            "payload",
+            "prev_hash",
+            "hash",
         )
-        for seq, at, actor_id, action, object_type, object_id, payload, prev, digest in rows.iterator(
-            chunk_size=batch_size
-        ):
+        for (
+            seq,
+            at,
+            actor_id,
+            action,
+            object_type,
+            object_id,
+            payload,
+            prev,
+            digest,
+        ) in rows.iterator(chunk_size=batch_size):
             if seq != expected_seq:
-                return checked, Break(seq, f"序号不连续：应为 {expected_seq}，实为 {seq}（有记录被删除或插入）")
+                return checked, Break(
+                    seq, f"序号不连续：应为 {expected_seq}，实为 {seq}（有记录被删除或插入）"
+                )
             if prev != expected_prev:
                 return checked, Break(seq, "前一记录哈希不符（前一记录被改动、删除或在此插入）")
             recomputed = record_hash(
-                seq=seq, at=at, actor_id=actor_id, action=action, object_type=object_type,
-                object_id=object_id, payload=payload, prev_hash=prev,
+                seq=seq,
+                at=at,
+                actor_id=actor_id,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                payload=payload,
+                prev_hash=prev,
             )
             if recomputed != digest:
                 return checked, Break(seq, "记录内容与其哈希不符（记录被改动）")

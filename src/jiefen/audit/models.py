@@ -11,7 +11,10 @@ class AuditRecord(models.Model):
     seq = models.PositiveBigIntegerField("序号", unique=True)
     at = models.DateTimeField("时间")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="操作人",
     )
     action = models.CharField("操作", max_length=60)

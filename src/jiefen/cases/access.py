@@ -25,8 +25,14 @@ def visible_cases(user: User) -> QuerySet[Case]:
         case Role.JUDGE:
             return cases.filter(judge=user)
         case Role.CLERK:
-            return cases.filter(Q(clerk=user) | Q(court_id=user.organisation_id, judge__isnull=True,
-                                                  state__in=["awaiting_filing", "screening"]))
+            return cases.filter(
+                Q(clerk=user)
+                | Q(
+                    court_id=user.organisation_id,
+                    judge__isnull=True,
+                    state__in=["awaiting_filing", "screening"],
+                )
+            )
         case Role.ENFORCEMENT_OFFICER:
             return cases.filter(enforcement_officer=user)
         case Role.NOTARY:

@@ -21,9 +21,7 @@ class TransitionRefused(Exception):
     """A move the transition table does not allow; the message is for the user (Chinese)."""
 
 
-def transition(
-    case: Case, name: str, *, by: User | None, note: str = "", **changes: Any
-) -> Case:
+def transition(case: Case, name: str, *, by: User | None, note: str = "", **changes: Any) -> Case:
     """Apply the named transition to one case, with optional field changes made in the same step."""
     move = BY_NAME[name]
     with transaction.atomic():
@@ -37,14 +35,24 @@ def transition(
         locked.state = move.target
         locked.save(update_fields=["state", "updated_at", *changes])
         CaseEvent.objects.create(
-            case=locked, transition=name, from_state=from_state, to_state=move.target,
-            actor=by, note=note,
+            case=locked,
+            transition=name,
+            from_state=from_state,
+            to_state=move.target,
+            actor=by,
+            note=note,
         )
         audit(
-            actor_id=by.pk if by else None, action=f"case.{name}", object_type="case",
+            actor_id=by.pk if by else None,
+            action=f"case.{name}",
+            object_type="case",
             object_id=locked.pk,
-            payload={"from": from_state, "to": str(move.target), "note": note,
-                     **{k: str(v) for k, v in changes.items()}},
+            payload={
+                "from": from_state,
+                "to": str(move.target),
+                "note": note,
+                **{k: str(v) for k, v in changes.items()},
+            },
         )
     return locked
 
@@ -76,14 +84,22 @@ def transition_many(
                 state=move.target, updated_at=now
             )
             CaseEvent.objects.bulk_create(
-                CaseEvent(case_id=pk, transition=name, from_state=state, to_state=move.target,
-                          actor=by, note=note)
+                CaseEvent(
+                    case_id=pk,
+                    transition=name,
+                    from_state=state,
+                    to_state=move.target,
+                    actor=by,
+                    note=note,
+                )
                 for pk, state in rows
             )
             moved.extend(pk for pk, _ in rows)
         if moved:
             audit(
-                actor_id=by.pk if by else None, action=f"case.{name}.bulk", object_type="cases",
+                actor_id=by.pk if by else None,
+                action=f"case.{name}.bulk",
+                object_type="cases",
                 object_id=f"{len(moved)}",
                 payload={"to": str(move.target), "case_ids": moved, "note": note},
             )

@@ -7,13 +7,21 @@ from jiefen.cases.models import Case, CaseEvent, Party, Series
 class CaseAdmin(admin.ModelAdmin):
     """Read-mostly: case state changes go through actions, not the admin form."""
 
-    list_display = ["id", "case_number", "mediation_number", "contract_number", "case_type", "state",
-                    "institution", "claim_total"]
+    list_display = [
+        "id",
+        "case_number",
+        "mediation_number",
+        "contract_number",
+        "case_type",
+        "state",
+        "institution",
+        "claim_total",
+    ]
     list_filter = ["state", "case_type", "institution", "court"]
     search_fields = ["case_number", "mediation_number", "contract_number"]
     readonly_fields = [f.name for f in Case._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 

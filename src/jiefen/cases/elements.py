@@ -144,7 +144,7 @@ def _yes_no(flag: bool, detail: str = "") -> str:
     return f"是。{detail}" if flag and detail else ("是" if flag else "否")
 
 
-def _element_text(case: Case, key: str) -> str:  # noqa: C901 — one branch per template element
+def _element_text(case: Case, key: str) -> str:
     e: dict[str, Any] = case.elements or {}
     cut = cn_date(case.cut_off_date)
     guarantees = e.get("guarantees") or []
@@ -166,7 +166,9 @@ def _element_text(case: Case, key: str) -> str:  # noqa: C901 — one branch per
             return text
         case "acceleration":
             choice = e.get("acceleration", "")
-            return {"accelerate": "是，提前还款（加速到期）", "rescind": "是，解除合同"}.get(choice, "否")
+            return {"accelerate": "是，提前还款（加速到期）", "rescind": "是，解除合同"}.get(
+                choice, "否"
+            )
         case "guarantee_claim":
             names = "、".join(g["name"] for g in guarantees)
             return _yes_no(bool(guarantees), f"请求保证人{names}承担连带清偿责任" if names else "")
@@ -210,7 +212,9 @@ def _element_text(case: Case, key: str) -> str:  # noqa: C901 — one branch per
             return REPAYMENT_METHODS.get(e.get("repayment_method", ""), "—")
         case "repaid":
             rp = e.get("repaid") or {}
-            text = f"已还本金：{yuan(rp.get('principal', 0))}；已还利息：{yuan(rp.get('interest', 0))}"
+            text = (
+                f"已还本金：{yuan(rp.get('principal', 0))}；已还利息：{yuan(rp.get('interest', 0))}"
+            )
             if rp.get("interest_paid_to"):
                 text += f"，还息至{cn_date(rp['interest_paid_to'])}"
             return text
@@ -278,7 +282,12 @@ def complaint_elements(case: Case) -> list[ElementRow]:
     for element in CATALOGUE[case.case_type]:
         numbers[element.section] += 1
         rows.append(
-            ElementRow(numbers[element.section], element.key, element.section, element.label,
-                       _element_text(case, element.key))
+            ElementRow(
+                numbers[element.section],
+                element.key,
+                element.section,
+                element.label,
+                _element_text(case, element.key),
+            )
         )
     return rows

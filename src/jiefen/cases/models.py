@@ -131,11 +131,15 @@ class Case(models.Model):
     case_type = models.CharField("案由", max_length=20, choices=CaseType.choices)
     state = models.CharField("状态", max_length=32, choices=State.choices, default=State.RECEIVED)
     institution = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="cases_claimed",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="cases_claimed",
         verbose_name="原告（金融机构）",
     )
     court = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="cases_at_court",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="cases_at_court",
         verbose_name="法院",
     )
     series = models.ForeignKey(
@@ -169,7 +173,9 @@ class Case(models.Model):
     small_claims_eligible = models.BooleanField("符合小额诉讼", default=False)
 
     # Numbers and people given by later stages.
-    mediation_number = models.CharField("诉前调解案号", max_length=40, null=True, blank=True, unique=True)
+    mediation_number = models.CharField(
+        "诉前调解案号", max_length=40, null=True, blank=True, unique=True
+    )
     case_number = models.CharField("案号", max_length=40, null=True, blank=True, unique=True)
     procedure = models.CharField("程序", max_length=16, choices=Procedure.choices, blank=True)
     filed_on = models.DateField("立案日期", null=True, blank=True)
@@ -177,24 +183,44 @@ class Case(models.Model):
         "案件受理费", max_digits=18, decimal_places=2, null=True, blank=True
     )
     mediator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="mediated_cases", verbose_name="调解员",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mediated_cases",
+        verbose_name="调解员",
     )
     judge = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="judged_cases", verbose_name="承办法官",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="judged_cases",
+        verbose_name="承办法官",
     )
     clerk = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="clerked_cases", verbose_name="书记员",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clerked_cases",
+        verbose_name="书记员",
     )
     enforcement_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="enforced_cases", verbose_name="执行员",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enforced_cases",
+        verbose_name="执行员",
     )
     notary_office = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="notarized_cases", verbose_name="公证机构",
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notarized_cases",
+        verbose_name="公证机构",
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -259,3 +285,14 @@ class CaseEvent(models.Model):
         verbose_name = "案件事件"
         verbose_name_plural = "案件事件"
         ordering = ["at", "id"]
+
+    @property
+    def transition_label(self) -> str:
+        from jiefen.cases.states import BY_NAME
+
+        move = BY_NAME.get(self.transition)
+        return move.label if move else self.transition
+
+    @property
+    def to_state_label(self) -> str:
+        return State(self.to_state).label

@@ -11,8 +11,12 @@ from jiefen.cases.states import State
 WORK_STATES: dict[str, tuple[State, ...]] = {
     Role.BANK_AGENT: (State.SCREENING, State.IN_MEDIATION, State.MEDIATED, State.AWAITING_FILING),
     Role.MEDIATOR: (State.IN_MEDIATION, State.MEDIATED),
-    Role.JUDGE: (State.CONFIRMATION_PENDING, State.PAYMENT_ORDER_PENDING, State.HEARING_SCHEDULED,
-                 State.HEARD),
+    Role.JUDGE: (
+        State.CONFIRMATION_PENDING,
+        State.PAYMENT_ORDER_PENDING,
+        State.HEARING_SCHEDULED,
+        State.HEARD,
+    ),
     Role.CLERK: (State.AWAITING_FILING, State.FILED, State.SERVED),
     Role.ENFORCEMENT_OFFICER: (State.IN_ENFORCEMENT,),
     Role.NOTARY: (State.NOTARIZATION_PENDING,),

@@ -23,24 +23,60 @@ from jiefen.law.identifiers import make_resident_id
 DEMO_PASSWORD = "jiefen2026"
 
 ORGANISATIONS: list[dict[str, object]] = [
-    {"code": "渝0105", "name": "重庆市江北区人民法院", "kind": OrganisationKind.COURT,
-     "court_code": "渝0105", "division_code": "500105", "province": "重庆",
-     "address": "重庆市江北区建新北路二支路8号", "legal_representative": "陈卫东", "representative_title": "院长",
-     "judge_capacity": 400},
-    {"code": "BANK01", "name": "长江银行股份有限公司重庆分行", "kind": OrganisationKind.INSTITUTION,
-     "institution_kind": InstitutionKind.BANK, "uscc": "91500000MA5U7G3X1Q",
-     "address": "重庆市江北区江北城西大街25号", "legal_representative": "王建国", "representative_title": "行长",
-     "phone": "023-67001234"},
-    {"code": "BANK02", "name": "巴渝银行股份有限公司信用卡中心", "kind": OrganisationKind.INSTITUTION,
-     "institution_kind": InstitutionKind.BANK, "uscc": "91500105MA60XK2P7D",
-     "address": "重庆市江北区观音桥步行街9号", "legal_representative": "刘晓梅", "representative_title": "总经理",
-     "phone": "023-67885566"},
-    {"code": "MED01", "name": "重庆市江北区金融纠纷人民调解委员会", "kind": OrganisationKind.MEDIATION_ORG,
-     "mediation_kind": MediationOrgKind.PEOPLES_COMMITTEE, "address": "重庆市江北区北城天街6号"},
-    {"code": "MED02", "name": "江北区法院律师调解工作室", "kind": OrganisationKind.MEDIATION_ORG,
-     "mediation_kind": MediationOrgKind.LAWYER_POOL, "address": "重庆市江北区建新北路二支路8号"},
-    {"code": "NOT01", "name": "重庆市江北公证处", "kind": OrganisationKind.NOTARY_OFFICE,
-     "address": "重庆市江北区洋河一路70号"},
+    {
+        "code": "渝0105",
+        "name": "重庆市江北区人民法院",
+        "kind": OrganisationKind.COURT,
+        "court_code": "渝0105",
+        "division_code": "500105",
+        "province": "重庆",
+        "address": "重庆市江北区建新北路二支路8号",
+        "legal_representative": "陈卫东",
+        "representative_title": "院长",
+        "judge_capacity": 400,
+    },
+    {
+        "code": "BANK01",
+        "name": "长江银行股份有限公司重庆分行",
+        "kind": OrganisationKind.INSTITUTION,
+        "institution_kind": InstitutionKind.BANK,
+        "uscc": "91500000MA5U7G3X1Q",
+        "address": "重庆市江北区江北城西大街25号",
+        "legal_representative": "王建国",
+        "representative_title": "行长",
+        "phone": "023-67001234",
+    },
+    {
+        "code": "BANK02",
+        "name": "巴渝银行股份有限公司信用卡中心",
+        "kind": OrganisationKind.INSTITUTION,
+        "institution_kind": InstitutionKind.BANK,
+        "uscc": "91500105MA60XK2P7D",
+        "address": "重庆市江北区观音桥步行街9号",
+        "legal_representative": "刘晓梅",
+        "representative_title": "总经理",
+        "phone": "023-67885566",
+    },
+    {
+        "code": "MED01",
+        "name": "重庆市江北区金融纠纷人民调解委员会",
+        "kind": OrganisationKind.MEDIATION_ORG,
+        "mediation_kind": MediationOrgKind.PEOPLES_COMMITTEE,
+        "address": "重庆市江北区北城天街6号",
+    },
+    {
+        "code": "MED02",
+        "name": "江北区法院律师调解工作室",
+        "kind": OrganisationKind.MEDIATION_ORG,
+        "mediation_kind": MediationOrgKind.LAWYER_POOL,
+        "address": "重庆市江北区建新北路二支路8号",
+    },
+    {
+        "code": "NOT01",
+        "name": "重庆市江北公证处",
+        "kind": OrganisationKind.NOTARY_OFFICE,
+        "address": "重庆市江北区洋河一路70号",
+    },
     {"code": "LAW01", "name": "重庆嘉陵律师事务所", "kind": OrganisationKind.LAW_FIRM},
     {"code": "LAW02", "name": "重庆朝天门律师事务所", "kind": OrganisationKind.LAW_FIRM},
 ]
@@ -81,13 +117,14 @@ def seed_staff(seed: int = 2026) -> list[User]:
     fake.seed_instance(seed)
     users: list[User] = []
     with transaction.atomic():
-        for spec in ORGANISATIONS:
-            fields = dict(spec)
+        for org_spec in ORGANISATIONS:
+            fields = dict(org_spec)
             code = fields.pop("code")
             Organisation.objects.update_or_create(code=code, defaults=fields)
         court = Organisation.objects.get(code="渝0105")
-        Organisation.objects.filter(kind__in=[OrganisationKind.MEDIATION_ORG,
-                                              OrganisationKind.NOTARY_OFFICE]).update(court=court)
+        Organisation.objects.filter(
+            kind__in=[OrganisationKind.MEDIATION_ORG, OrganisationKind.NOTARY_OFFICE]
+        ).update(court=court)
         orgs = {o.code: o for o in Organisation.objects.all()}
         for n, spec in enumerate(STAFF, start=1):
             name = fake.name()

@@ -8,7 +8,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = env("JIEFEN_SECRET_KEY", "dev-only-not-secret-change-me-in-production-0123456789")
 DEBUG = env_bool("JIEFEN_DEBUG", default=False)
-ALLOWED_HOSTS = [h for h in env("JIEFEN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in env("JIEFEN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -29,8 +29,10 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "web/case_detail.html",
         {
             "case": case,
-            "sections": [(title, [r for r in rows if r.section == key])
-                         for key, title in SECTION_TITLES.items()],
+            "sections": [
+                (title, [r for r in rows if r.section == key])
+                for key, title in SECTION_TITLES.items()
+            ],
             "parties": case.case_parties.select_related("party"),
             "events": case.events.select_related("actor"),
             "transitions": allowed_transitions(case),

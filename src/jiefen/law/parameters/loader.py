@@ -35,7 +35,8 @@ from jiefen.law.parameters.model import (
     Province,
     SpecialCourtCode,
     WageFigure,
-    _check_lpr_row,
+    check_lpr_row,
+    check_wage_figure,
 )
 
 PARAMETERS_DIR = Path(__file__).resolve().parent
@@ -289,7 +290,7 @@ def _parse_lpr(path: Path) -> tuple[LprFixing, ...]:
         raise top.fail("no LPR fixings")
     _check_increasing(file, "fixings", [row.effective_from for row in rows])
     for row in rows:
-        _check_lpr_row(row, f"{file}: fixing {row.effective_from}")
+        check_lpr_row(row, f"{file}: fixing {row.effective_from}")
     return tuple(rows)
 
 
@@ -362,24 +363,32 @@ def _parse_wages(path: Path) -> tuple[WageFigure, ...]:
     figures: dict[tuple[str, int], WageFigure] = {}
     for i, entry in enumerate(top.items("figures")):
         r = _Reader(file, f"figures[{i}]", entry)
-        r.only("province", "year", "amount", "source", "reviewed", "published_on", "note")
+        r.only("province", "year", "amount", "applies_from", "threshold", "source", "reviewed", "note")
         province = r.text("province")
         year = r.integer("year")
         r.where = f"figures[{i}] ({province} {year})"
         if (province, year) in figures:
             raise r.fail("province and year listed twice (overlap)")
-        amount = r.decimal("amount")
-        if amount <= 0:
-            raise r.fail("amount must be positive")
-        figures[(province, year)] = WageFigure(
+        figure = WageFigure(
             province=province,
             year=year,
-            amount=amount,
+            amount=r.decimal("amount"),
+            applies_from=r.date("applies_from"),
             source=r.text("source"),
             reviewed=r.date("reviewed"),
-            published_on=r.opt_date("published_on"),
+            threshold=r.opt_decimal("threshold"),
             note=r.text("note", required=False),
         )
+        problem = check_wage_figure(figure)
+        if problem:
+            raise r.fail(problem)
+        figures[(province, year)] = figure
+    by_province: dict[str, list[WageFigure]] = {}
+    for w in figures.values():
+        by_province.setdefault(w.province, []).append(w)
+    for province, rows in by_province.items():
+        rows.sort(key=lambda w: w.year)
+        _check_increasing(file, f"figures of {province} (applies_from by year)", [w.applies_from for w in rows])
     return tuple(sorted(figures.values(), key=lambda w: (w.province, w.year)))
 
 

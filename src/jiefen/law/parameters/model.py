@@ -117,14 +117,21 @@ class HolidayYear:
 
 @dataclass(frozen=True)
 class WageFigure:
-    """Average annual wage of employed persons of one province for one year (yuan)."""
+    """Average annual wage of employed persons of one province for one ``year`` (yuan).
+
+    ``applies_from`` is the date courts of the province start using the figure for the
+    small-claims threshold (the high court's notice, or the publication date). When the
+    high court announced the threshold itself (rounded its own way, e.g. 54,323 for
+    50% of 108,645), ``threshold`` holds that announced figure.
+    """
 
     province: str
     year: int
     amount: Decimal
+    applies_from: date
     source: str
     reviewed: date
-    published_on: date | None = None
+    threshold: Decimal | None = None
     note: str = ""
 
 
@@ -183,14 +190,14 @@ class Parameters:
                     "pass as_of= (the filing or application date)"
                 )
             return schedules[0]
-        return _dated_lookup(schedules, as_of, f"{kind} fee schedule")
+        return dated_lookup(schedules, as_of, f"{kind} fee schedule")
 
     def rule(self, key: str, as_of: date) -> DatedValue:
         """The value of rule ``key`` (e.g. ``appeal_days_judgment``) in force on ``as_of``."""
         values = self.rules.get(key)
         if not values:
             raise ParameterError(f"no rule {key!r} in rules.yaml")
-        return _dated_lookup(values, as_of, f"rule {key}")
+        return dated_lookup(values, as_of, f"rule {key}")
 
     @property
     def lpr_valid_through(self) -> date:
@@ -249,7 +256,7 @@ class Parameters:
         )
 
 
-def _dated_lookup[T: Any](rows: tuple[T, ...], as_of: date, what: str) -> T:
+def dated_lookup[T: Any](rows: tuple[T, ...], as_of: date, what: str) -> T:
     """Row in force on ``as_of`` from rows sorted by ``effective_from``."""
     found = None
     for row in rows:
@@ -278,12 +285,12 @@ def _merge_lpr(base: tuple[LprFixing, ...], extra: list[LprFixing], source: str)
             if row.reviewed > old.reviewed:
                 by_date[row.effective_from] = replace(old, reviewed=row.reviewed)
             continue
-        _check_lpr_row(row, f"{source}: LPR fixing {row.effective_from}")
+        check_lpr_row(row, f"{source}: LPR fixing {row.effective_from}")
         by_date[row.effective_from] = row
     return tuple(sorted(by_date.values(), key=lambda r: r.effective_from))
 
 
-def _check_lpr_row(row: LprFixing, where: str) -> None:
+def check_lpr_row(row: LprFixing, where: str) -> None:
     for name, value in (("lpr_1y", row.lpr_1y), ("lpr_5y", row.lpr_5y)):
         if not (Decimal(0) < value < Decimal(100)):
             raise ParameterError(f"{where}: {name} {value} is not a percent between 0 and 100")
@@ -327,6 +334,19 @@ def _merge_holidays(
     return years
 
 
+def check_wage_figure(w: WageFigure) -> str:
+    """Return a problem description for a malformed wage figure, or ``""``."""
+    if w.amount <= 0:
+        return "amount must be positive"
+    if w.applies_from.year <= w.year:
+        return f"applies_from {w.applies_from} must be after the wage year {w.year}"
+    if w.threshold is not None and not (
+        w.amount * Decimal("0.3") - 1 <= w.threshold <= w.amount * Decimal("0.5") + 1
+    ):
+        return f"announced threshold {w.threshold} is not 30–50% of the wage {w.amount}"
+    return ""
+
+
 def _day_kind(d: HolidayDay) -> str:
     return "holiday" if d.is_holiday else "make-up workday"
 
@@ -344,8 +364,9 @@ def _merge_wages(
                     f"existing figure ({old.amount}, {old.source})"
                 )
             continue
-        if w.amount <= 0:
-            raise ParameterError(f"{source}: wage {w.province} {w.year}: amount must be positive")
+        problem = check_wage_figure(w)
+        if problem:
+            raise ParameterError(f"{source}: wage {w.province} {w.year}: {problem}")
         by_key[(w.province, w.year)] = w
     return tuple(sorted(by_key.values(), key=lambda x: (x.province, x.year)))
 

@@ -14,6 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         checked, broken = verify()
         if broken is not None:
-            self.stderr.write(f"审计链断裂：第 {broken.seq} 条记录：{broken.reason}（此前 {checked} 条完好）")
+            self.stderr.write(
+                f"审计链断裂：第 {broken.seq} 条记录：{broken.reason}（此前 {checked} 条完好）"
+            )
             sys.exit(1)
         self.stdout.write(f"审计链完好：共 {checked} 条记录")

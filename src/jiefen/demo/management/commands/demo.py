@@ -52,16 +52,20 @@ class Command(BaseCommand):
         """Each stage that is built adds its demo step here, in pipeline order."""
 
     def _print_logins(self) -> None:
-        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for user in User.objects.select_related("organisation").order_by("id"):
             org = user.organisation.name if user.organisation else ""
-            self.stdout.write(f"  {user.username:<12} {user.get_role_display():<10} {user.display_name} {org}")
+            self.stdout.write(
+                f"  {user.username:<12} {user.get_role_display():<10} {user.display_name} {org}"
+            )
 
     def _serve(self, port: int) -> None:
         worker = subprocess.Popen(
             [sys.executable, "-m", "jiefen.manage", "db_worker"], env=os.environ.copy()
         )
-        self.stdout.write(f"\n任务进程已启动（pid {worker.pid}）。网站：http://127.0.0.1:{port}/ （Ctrl-C 退出）")
+        self.stdout.write(
+            f"\n任务进程已启动（pid {worker.pid}）。网站：http://127.0.0.1:{port}/ （Ctrl-C 退出）"
+        )
         try:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
         finally:

@@ -1,0 +1,5 @@
+"""Pages of the mediation stage."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
