@@ -1,7 +1,5 @@
 # The two commands of the README. Both install what they need first.
 SHELL := /bin/bash
-PY312 := $(shell command -v python3.12 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3.12 2>/dev/null | sort -V | tail -n 1)
-export UV_PYTHON ?= $(PY312)
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
 .PHONY: demo test lint bench

@@ -38,22 +38,24 @@ if [ ! -f var/fonts/FandolFang-Regular.otf ]; then
   rm -rf "$tmp"
 fi
 
-if ! command -v uv >/dev/null 2>&1; then
+if ! command -v uv >/dev/null 2>&1 && ! python3 -m uv --version >/dev/null 2>&1; then
   echo "· 安装 uv"
   python3 -m pip install --quiet uv
 fi
 
-# Python 3.12: the one on PATH, else pyenv's.
+# Python 3.12: the one on PATH if it runs (a pyenv shim may not), else pyenv's.
 if [ -z "${UV_PYTHON:-}" ]; then
-  if command -v python3.12 >/dev/null 2>&1; then
-    UV_PYTHON=$(command -v python3.12)
-  else
-    UV_PYTHON=$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12*/bin/python3.12 2>/dev/null | sort -V | tail -n 1)
-  fi
+  for candidate in python3.12 "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12*/bin/python3.12; do
+    if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1; then
+      UV_PYTHON=$candidate
+      break
+    fi
+  done
 fi
-if [ -z "$UV_PYTHON" ]; then
+if [ -z "${UV_PYTHON:-}" ]; then
   echo "找不到 Python 3.12：请安装 python3.12（或 pyenv install 3.12）后重试" >&2
   exit 1
 fi
 export UV_PYTHON
-uv sync --frozen --quiet
+UV=uv; command -v uv >/dev/null 2>&1 || UV="python3 -m uv"
+$UV sync --frozen --quiet
