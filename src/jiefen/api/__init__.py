@@ -3,3 +3,7 @@
 from ninja import NinjaAPI
 
 api = NinjaAPI(title="解纷 jiefen API", version="1", urls_namespace="api")
+
+from jiefen.mediation.api import router as mediation_router  # noqa: E402
+
+api.add_router("/mediation/", mediation_router)

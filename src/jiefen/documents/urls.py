@@ -1,5 +1,11 @@
 """Pages of the documents stage."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from jiefen.documents import views
+
+app_name = "documents"
+urlpatterns = [
+    path("<int:document_id>/", views.preview, name="preview"),
+    path("<int:document_id>/download/", views.download, name="download"),
+]

@@ -127,7 +127,12 @@ def annual_cap_percent(
     old = p.rule("private_lending_old_cap_percent", min(contract_date, filed_on))
     old_basis = f"{_pct(old.value)}% old rule ({old.citation})"
     if filed_on < transition:
-        return CapResult(lender, contract_date, court_policy, (CapSegment(None, None, _pct(old.value), old_basis),))
+        return CapResult(
+            lender,
+            contract_date,
+            court_policy,
+            (CapSegment(None, None, _pct(old.value), old_basis),),
+        )
     segments = (
         CapSegment(None, transition, _pct(old.value), f"to {transition}: {old_basis}"),
         _lpr_segment(transition, filed_on, "filing (法释〔2020〕17号第三十一条)", p),
@@ -136,7 +141,10 @@ def annual_cap_percent(
 
 
 def _lpr_segment(start: date | None, lpr_date: date, why: str, p: Parameters) -> CapSegment:
-    rule = p.rule("private_lending_lpr_multiplier", max(lpr_date, p.rules["private_lending_lpr_multiplier"][0].effective_from))
+    rule = p.rule(
+        "private_lending_lpr_multiplier",
+        max(lpr_date, p.rules["private_lending_lpr_multiplier"][0].effective_from),
+    )
     lpr = lpr_on(lpr_date, "1y", params=p)
     cap = _pct(lpr * rule.value)
     text = f"{rule.value} × one-year LPR {lpr}% on {lpr_date} ({why}) = {cap}% ({rule.citation})"

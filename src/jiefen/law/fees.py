@@ -23,7 +23,9 @@ from jiefen.law.money import FEN, ZERO, Rounding, round_amount, to_fen
 from jiefen.law.parameters import FeeSchedule, Parameters, load_parameters
 from jiefen.law.parameters.model import dated_lookup
 
-FeeKind = Literal["acceptance", "payment_order", "preservation", "execution", "judicial_confirmation"]
+FeeKind = Literal[
+    "acceptance", "payment_order", "preservation", "execution", "judicial_confirmation"
+]
 FEE_KINDS: tuple[FeeKind, ...] = (
     "acceptance",
     "payment_order",
@@ -33,7 +35,12 @@ FEE_KINDS: tuple[FeeKind, ...] = (
 )
 
 HalvingGround = Literal["mediation", "withdrawal", "summary_procedure", "small_claims"]
-HALVING_GROUNDS: tuple[HalvingGround, ...] = ("mediation", "withdrawal", "summary_procedure", "small_claims")
+HALVING_GROUNDS: tuple[HalvingGround, ...] = (
+    "mediation",
+    "withdrawal",
+    "summary_procedure",
+    "small_claims",
+)
 
 #: Free procedures (办法 Art. 8; 人民调解法 Art. 4): no fee is ever charged.
 FREE_PROCEDURES = frozenset({"judicial_confirmation", "people_mediation"})
@@ -90,7 +97,9 @@ def halving_applies(*grounds: HalvingGround) -> bool:
     """
     for g in grounds:
         if g not in HALVING_GROUNDS:
-            raise ValueError(f"unknown halving ground {g!r}; use one of {', '.join(HALVING_GROUNDS)}")
+            raise ValueError(
+                f"unknown halving ground {g!r}; use one of {', '.join(HALVING_GROUNDS)}"
+            )
     return bool(grounds)
 
 
@@ -218,7 +227,9 @@ def _application_fee(
 def free_fee(kind: Literal["judicial_confirmation"], amount: Decimal = ZERO) -> FeeResult:
     """Judicial confirmation of a mediation agreement is free (办法 Art. 8; 2011 SPC
     confirmation rules Art. 11), whatever the amount."""
-    return FeeResult(kind, amount, ZERO, ZERO, ZERO, False, "《诉讼费用交纳办法》第八条（不交纳案件受理费）")
+    return FeeResult(
+        kind, amount, ZERO, ZERO, ZERO, False, "《诉讼费用交纳办法》第八条（不交纳案件受理费）"
+    )
 
 
 def compute_fee(

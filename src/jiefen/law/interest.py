@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Literal
 
 from jiefen.law.errors import OutOfTableError
@@ -67,7 +68,9 @@ def simple_interest(
 ) -> Decimal:
     """Simple interest rounded half-up to the fen, as courts write it:
     ``本金 × 年利率 × 倍数 ÷ 360 × 天数`` (legal-rules.md §3.1)."""
-    return to_fen(exact_interest(principal, annual_rate_percent, days, basis=basis, multiplier=multiplier))
+    return to_fen(
+        exact_interest(principal, annual_rate_percent, days, basis=basis, multiplier=multiplier)
+    )
 
 
 # --------------------------------------------------------------------------- segments
@@ -144,7 +147,7 @@ def accrue(
     cuts.update(r.on for r in balance_changes if start < r.on < end)
     points = sorted(cuts)
     segments: list[Segment] = []
-    for seg_start, seg_end in zip(points, points[1:], strict=False):
+    for seg_start, seg_end in pairwise(points):
         repaid = sum((r.amount for r in balance_changes if r.on <= seg_start), ZERO)
         balance = principal - repaid
         if balance < 0:
@@ -152,7 +155,9 @@ def accrue(
         rate = _rate_on(schedule, seg_start)
         days = days_between(seg_start, seg_end)
         exact = exact_interest(balance, rate, days, basis=basis, multiplier=multiplier)
-        segments.append(Segment(seg_start, seg_end, days, balance, rate, multiplier, exact, to_fen(exact)))
+        segments.append(
+            Segment(seg_start, seg_end, days, balance, rate, multiplier, exact, to_fen(exact))
+        )
     total = sum((s.interest for s in segments), ZERO)
     exact_total = sum((s.exact for s in segments), ZERO)
     return Accrual(tuple(segments), to_fen(total), exact_total, basis)
@@ -190,7 +195,9 @@ def compound_interest(
     for due, amount in sorted(unpaid_interest):
         if due >= end:
             continue
-        segments.extend(accrue(amount, due, end, rates=rates, basis=basis, multiplier=multiplier).segments)
+        segments.extend(
+            accrue(amount, due, end, rates=rates, basis=basis, multiplier=multiplier).segments
+        )
     total = sum((s.interest for s in segments), ZERO)
     return Accrual(tuple(segments), to_fen(total), sum((s.exact for s in segments), ZERO), basis)
 

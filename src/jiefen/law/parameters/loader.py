@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ class _Reader:
             raise self.fail(f"missing {key!r}")
         return self.data[key]
 
-    def date(self, key: str) -> date:
+    def day(self, key: str) -> date:
         value = self.raw(key)
         if isinstance(value, date):
             return value
@@ -79,8 +80,8 @@ class _Reader:
                 pass
         raise self.fail(f"{key!r} must be a date YYYY-MM-DD, got {value!r}")
 
-    def opt_date(self, key: str) -> date | None:
-        return self.date(key) if self.has(key) else None
+    def opt_day(self, key: str) -> date | None:
+        return self.day(key) if self.has(key) else None
 
     def decimal(self, key: str) -> Decimal:
         return _to_decimal(self.raw(key), lambda m: self.fail(f"{key!r} {m}"))
@@ -120,8 +121,10 @@ class _Reader:
 
 
 def _to_decimal(value: object, fail: Any) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
-        raise fail(f"must be a quoted decimal string or an integer, got {value!r} (floats are refused)")
+    if isinstance(value, bool | float):
+        raise fail(
+            f"must be a quoted decimal string or an integer, got {value!r} (floats are refused)"
+        )
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, str):
@@ -146,7 +149,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _check_increasing(file: str, what: str, dates: list[date]) -> None:
-    for earlier, later in zip(dates, dates[1:], strict=False):
+    for earlier, later in pairwise(dates):
         if later <= earlier:
             raise ParameterError(
                 f"{file}: {what}: entry effective {later} overlaps or precedes the entry "
@@ -177,9 +180,9 @@ def _parse_fees(path: Path) -> tuple[dict[str, tuple[FeeSchedule, ...]], tuple[D
             schedules.append(
                 FeeSchedule(
                     kind=kind,
-                    effective_from=r.date("effective_from"),
+                    effective_from=r.day("effective_from"),
                     citation=r.text("citation"),
-                    reviewed=r.date("reviewed"),
+                    reviewed=r.day("reviewed"),
                     brackets=_parse_brackets(r, r.items("brackets")),
                     cap=r.opt_decimal("cap"),
                 )
@@ -231,11 +234,11 @@ def _parse_brackets(parent: _Reader, items: list[object]) -> tuple[Bracket, ...]
 def _dated_value(r: _Reader, key: str, unit: str) -> DatedValue:
     return DatedValue(
         key=key,
-        effective_from=r.date("effective_from"),
+        effective_from=r.day("effective_from"),
         value=r.decimal("value"),
         unit=unit,
         citation=r.text("citation"),
-        reviewed=r.date("reviewed"),
+        reviewed=r.day("reviewed"),
         note=r.text("note", required=False),
     )
 
@@ -271,17 +274,17 @@ def _parse_lpr(path: Path) -> tuple[LprFixing, ...]:
     top = _Reader(file, "top level", _read_yaml(path))
     top.only("citation", "reviewed", "fixings")
     citation = top.text("citation")
-    default_reviewed = top.date("reviewed")
+    default_reviewed = top.day("reviewed")
     rows: list[LprFixing] = []
     for i, entry in enumerate(top.items("fixings")):
         r = _Reader(file, f"fixings[{i}]", entry)
         r.only("effective_from", "lpr_1y", "lpr_5y", "reviewed", "note")
         rows.append(
             LprFixing(
-                effective_from=r.date("effective_from"),
+                effective_from=r.day("effective_from"),
                 lpr_1y=r.decimal("lpr_1y"),
                 lpr_5y=r.decimal("lpr_5y"),
-                reviewed=r.opt_date("reviewed") or default_reviewed,
+                reviewed=r.opt_day("reviewed") or default_reviewed,
                 citation=citation,
                 note=r.text("note", required=False),
             )
@@ -299,18 +302,18 @@ def _parse_benchmark(path: Path) -> tuple[BenchmarkRate, ...]:
     top = _Reader(file, "top level", _read_yaml(path))
     top.only("citation", "reviewed", "note", "rates")
     citation = top.text("citation")
-    default_reviewed = top.date("reviewed")
+    default_reviewed = top.day("reviewed")
     rows = []
     for i, entry in enumerate(top.items("rates")):
         r = _Reader(file, f"rates[{i}]", entry)
         r.only("effective_from", "within_1y", "from_1y_to_5y", "over_5y", "reviewed", "note")
         rows.append(
             BenchmarkRate(
-                effective_from=r.date("effective_from"),
+                effective_from=r.day("effective_from"),
                 within_1y=r.decimal("within_1y"),
                 from_1y_to_5y=r.decimal("from_1y_to_5y"),
                 over_5y=r.decimal("over_5y"),
-                reviewed=r.opt_date("reviewed") or default_reviewed,
+                reviewed=r.opt_day("reviewed") or default_reviewed,
                 citation=citation,
                 note=r.text("note", required=False),
             )
@@ -337,12 +340,14 @@ def _parse_holidays(path: Path) -> dict[int, HolidayYear]:
         for j, d in enumerate(r.items("days")):
             dr = _Reader(file, f"year {year} days[{j}]", d)
             dr.only("date", "holiday", "name")
-            day = dr.date("date")
+            day = dr.day("date")
             if day.year != year:
                 raise dr.fail(f"{day} is not in {year}")
             if day in days:
                 raise dr.fail(f"{day} listed twice (overlap)")
-            days[day] = HolidayDay(day=day, is_holiday=dr.boolean("holiday"), name=dr.text("name", required=False))
+            days[day] = HolidayDay(
+                day=day, is_holiday=dr.boolean("holiday"), name=dr.text("name", required=False)
+            )
         complete = r.boolean("complete")
         if complete and not r.has("source"):
             raise r.fail("a complete year needs its 'source' (the State Council notice)")
@@ -350,7 +355,7 @@ def _parse_holidays(path: Path) -> dict[int, HolidayYear]:
             year=year,
             complete=complete,
             source=r.text("source", required=False),
-            reviewed=r.opt_date("reviewed"),
+            reviewed=r.opt_day("reviewed"),
             days=tuple(sorted(days.values(), key=lambda x: x.day)),
         )
     return years
@@ -363,7 +368,9 @@ def _parse_wages(path: Path) -> tuple[WageFigure, ...]:
     figures: dict[tuple[str, int], WageFigure] = {}
     for i, entry in enumerate(top.items("figures")):
         r = _Reader(file, f"figures[{i}]", entry)
-        r.only("province", "year", "amount", "applies_from", "threshold", "source", "reviewed", "note")
+        r.only(
+            "province", "year", "amount", "applies_from", "threshold", "source", "reviewed", "note"
+        )
         province = r.text("province")
         year = r.integer("year")
         r.where = f"figures[{i}] ({province} {year})"
@@ -373,9 +380,9 @@ def _parse_wages(path: Path) -> tuple[WageFigure, ...]:
             province=province,
             year=year,
             amount=r.decimal("amount"),
-            applies_from=r.date("applies_from"),
+            applies_from=r.day("applies_from"),
             source=r.text("source"),
-            reviewed=r.date("reviewed"),
+            reviewed=r.day("reviewed"),
             threshold=r.opt_decimal("threshold"),
             note=r.text("note", required=False),
         )
@@ -388,7 +395,9 @@ def _parse_wages(path: Path) -> tuple[WageFigure, ...]:
         by_province.setdefault(w.province, []).append(w)
     for province, rows in by_province.items():
         rows.sort(key=lambda w: w.year)
-        _check_increasing(file, f"figures of {province} (applies_from by year)", [w.applies_from for w in rows])
+        _check_increasing(
+            file, f"figures of {province} (applies_from by year)", [w.applies_from for w in rows]
+        )
     return tuple(sorted(figures.values(), key=lambda w: (w.province, w.year)))
 
 

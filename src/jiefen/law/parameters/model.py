@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from jiefen.law.errors import OutOfTableError, ParameterError
@@ -265,14 +265,18 @@ def dated_lookup[T: Any](rows: tuple[T, ...], as_of: date, what: str) -> T:
         else:
             break
     if found is None:
-        raise OutOfTableError(f"{what}: {as_of} is before the first entry ({rows[0].effective_from})")
+        raise OutOfTableError(
+            f"{what}: {as_of} is before the first entry ({rows[0].effective_from})"
+        )
     return found
 
 
 # --------------------------------------------------------------------------- merging
 
 
-def _merge_lpr(base: tuple[LprFixing, ...], extra: list[LprFixing], source: str) -> tuple[LprFixing, ...]:
+def _merge_lpr(
+    base: tuple[LprFixing, ...], extra: list[LprFixing], source: str
+) -> tuple[LprFixing, ...]:
     by_date = {row.effective_from: row for row in base}
     for row in extra:
         old = by_date.get(row.effective_from)
@@ -329,6 +333,12 @@ def _merge_holidays(
                     f"existing entry ({_day_kind(old_day)} {old_day.name})"
                 )
             continue
+        packaged = _packaged_is_workday(d.day)
+        if packaged is not None and packaged == d.is_holiday and not year.complete:
+            raise ParameterError(
+                f"{source}: holiday-calendar day {d.day} ({_day_kind(d)}) contradicts the "
+                f"published calendar (chinesecalendar: {'working day' if packaged else 'rest day'})"
+            )
         existing[d.day] = d
         years[y] = replace(year, days=tuple(sorted(existing.values(), key=lambda x: x.day)))
     return years
@@ -345,6 +355,16 @@ def check_wage_figure(w: WageFigure) -> str:
     ):
         return f"announced threshold {w.threshold} is not 30–50% of the wage {w.amount}"
     return ""
+
+
+def _packaged_is_workday(day: date) -> bool | None:
+    """What the ``chinesecalendar`` package says about ``day``, or None if it has no data."""
+    import chinese_calendar
+
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
 
 
 def _day_kind(d: HolidayDay) -> str:
@@ -369,5 +389,3 @@ def _merge_wages(
             raise ParameterError(f"{source}: wage {w.province} {w.year}: {problem}")
         by_key[(w.province, w.year)] = w
     return tuple(sorted(by_key.values(), key=lambda x: (x.province, x.year)))
-
-

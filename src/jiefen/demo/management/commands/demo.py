@@ -50,6 +50,12 @@ class Command(BaseCommand):
 
     def _run_pipeline(self, cases: int) -> None:
         """Each stage that is built adds its demo step here, in pipeline order."""
+        from jiefen.mediation.demo import run_mediation_demo
+
+        run_mediation_demo(self.stdout)
+        from jiefen.docket.demo import run_filing_demo
+
+        run_filing_demo(self.stdout)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")

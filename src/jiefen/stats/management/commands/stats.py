@@ -6,10 +6,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from jiefen.cases.selectors import stats_section as case_stats
+from jiefen.mediation.selectors import stats_section as mediation_stats
 
 
 def collect() -> dict[str, Any]:
     numbers: dict[str, Any] = case_stats()
+    numbers["mediation"] = mediation_stats()
+    from jiefen.docket.selectors import stats_section as filing_stats
+
+    numbers["filing"] = filing_stats()
     return numbers
 
 

@@ -1,0 +1,166 @@
+"""Benchmark: batch filing of N generated cases with their full signed document set.
+
+    uv run python benchmarks/filing.py --cases 1000 [--workers 2]
+
+`seconds` is the whole job — numbering, procedure, fees, assignment, rendering, signing and
+storing — with the documents rendered by `--workers` processes (as `--workers` task workers
+would). The baseline is the way a clerk's office produces the same documents today: DOCX filled
+from the same data with the docxtpl templates, then converted to PDF by LibreOffice headless,
+many files per `soffice --convert-to pdf` call (its fastest use), measured in the same run on a
+sample. `ratio` = baseline seconds per document / typst seconds per document (rendering alone).
+The last line printed is the JSON result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _setup(var_dir: Path) -> None:
+    os.environ["JIEFEN_VAR_DIR"] = str(var_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiefen.settings")
+    os.environ.pop("DATABASE_URL", None) if os.environ.get("BENCH_SQLITE") else None
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+
+
+def _chunk(args: tuple[int, list[int]]) -> int:
+    from django.db import connections
+
+    connections.close_all()
+    from jiefen.docket.tasks import run_chunk
+
+    run_chunk(*args)
+    return len(args[1])
+
+
+def _baseline(sample_data: list[tuple[str, dict]], workdir: Path) -> float:
+    """docxtpl fill + LibreOffice conversion of the sample, seconds per document."""
+    from jiefen.documents.docx import render_docx
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise SystemExit("LibreOffice not found: run scripts/bootstrap.sh bench")
+    docx_dir = workdir / "docx"
+    docx_dir.mkdir()
+    # Warm-up (profile creation) is not counted.
+    profile = workdir / "lo-profile"
+    (docx_dir / "warm.docx").write_bytes(render_docx(*sample_data[0]))
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(workdir / "warm"),
+                    str(docx_dir / "warm.docx")], check=True, capture_output=True)
+    (docx_dir / "warm.docx").unlink()
+    started = time.perf_counter()
+    files = []
+    for i, (kind, data) in enumerate(sample_data):
+        path = docx_dir / f"{i:04d}-{kind}.docx"
+        path.write_bytes(render_docx(kind, data))
+        files.append(str(path))
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(workdir / "pdf"), *files],
+                   check=True, capture_output=True)
+    elapsed = time.perf_counter() - started
+    made = len(list((workdir / "pdf").glob("*.pdf")))
+    if made != len(files):
+        raise SystemExit(f"LibreOffice converted {made} of {len(files)} files")
+    return elapsed / len(files)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sample", type=int, default=10, help="cases in the baseline sample")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="jiefen-bench-filing-"))
+    fonts = ROOT / "var" / "fonts"
+    if fonts.is_dir():
+        shutil.copytree(fonts, workdir / "fonts")
+    _setup(workdir)
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    if connection.vendor != "sqlite":
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    from jiefen.accounts.models import Organisation, User
+    from jiefen.demo.staff import seed_staff
+    from jiefen.docket.actions import start_filing
+    from jiefen.docket.models import FilingJob
+    from jiefen.docket.paperwork import cases_for_documents, packets_for
+    from jiefen.docket.sample import make_series
+    from jiefen.docket.tasks import CHUNK
+    from jiefen.documents.keys import ensure_court_seal
+    from jiefen.documents.models import StoredDocument
+    from jiefen.documents.rendering import render_pdf
+
+    seed_staff()
+    court = Organisation.objects.get(code="渝0105")
+    ensure_court_seal(court.court_code, court.name)
+    series = make_series(court, Organisation.objects.get(code="BANK01"), args.cases)
+    clerk = User.objects.get(username="clerk1")
+    connections.close_all()
+
+    # ---- the whole job, timed ----
+    started = time.perf_counter()
+    job = start_filing(by=clerk, series=series, run_now=True)
+    from jiefen.docket.actions import file_cases
+
+    result = file_cases(list(job.case_ids), by=clerk, job=job)
+    FilingJob.objects.filter(pk=job.pk).update(status="rendering", filed=len(result.filed))
+    ids = sorted(result.filed)
+    chunks = [(job.pk, ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)]
+    connections.close_all()
+    import multiprocessing
+
+    with ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(_chunk, chunks))
+    seconds = time.perf_counter() - started
+    documents = StoredDocument.objects.exclude(kind="packet").count()
+    packets = StoredDocument.objects.filter(kind="packet").count()
+    job.refresh_from_db()
+
+    # ---- rendering alone, per document: typst vs docxtpl + LibreOffice, same sample ----
+    sample_cases = cases_for_documents(ids[: args.sample])
+    sample = [(k, d) for c in sample_cases for spec in packets_for(c, issued_on=c.filed_on)
+              for k, d in spec.documents]
+    render_pdf(*sample[0])  # the compiler is created once per process; not counted
+    t = time.perf_counter()
+    for kind, data in sample:
+        render_pdf(kind, data)
+    typst_per_doc = (time.perf_counter() - t) / len(sample)
+    baseline_per_doc = _baseline(sample, workdir)
+
+    out = {
+        "name": "filing",
+        "items": len(ids),
+        "documents": documents,
+        "signed_packets": packets,
+        "seconds": round(seconds, 2),
+        "workers": args.workers,
+        "job_status": job.status,
+        "baseline": f"docxtpl + LibreOffice headless, {len(sample)} documents in one soffice call",
+        "baseline_seconds": round(baseline_per_doc, 4),
+        "typst_seconds": round(typst_per_doc, 4),
+        "ratio": round(baseline_per_doc / typst_per_doc, 1),
+    }
+    shutil.rmtree(workdir, ignore_errors=True)
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

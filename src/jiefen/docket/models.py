@@ -1,0 +1,93 @@
+"""Filing (立案) data: case-number counters, the filing facts of each case, filing jobs.
+
+`CaseNumberCounter` holds the last sequence number per (court, year, type code): numbering
+restarts each year per court and type (法〔2015〕137号), and taking numbers locks this one
+row (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions lock the database),
+so concurrent workers never produce gaps or duplicates.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class CaseNumberCounter(models.Model):
+    court = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("收案年度")
+    type_code = models.CharField("类型代字", max_length=8)
+    last = models.PositiveIntegerField("已用最大序号", default=0)
+
+    class Meta:
+        verbose_name = "案号计数器"
+        verbose_name_plural = "案号计数器"
+        constraints = [
+            models.UniqueConstraint(fields=["court", "year", "type_code"], name="one_counter_per_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.type_code} → {self.last}"
+
+
+class FilingJob(models.Model):
+    """One click of 批量立案: the cases to file and the progress the page polls."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        FILING = "filing", "正在立案"
+        RENDERING = "rendering", "正在生成文书"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    court = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    series = models.ForeignKey("cases.Series", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="filing_jobs")
+    case_ids = models.JSONField("案件", default=list)
+    preservation = models.BooleanField("同时申请财产保全", default=False)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField("案件数", default=0)
+    filed = models.PositiveIntegerField("已立案", default=0)
+    documented = models.PositiveIntegerField("已生成文书的案件", default=0)
+    documents = models.PositiveIntegerField("文书数", default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "批量立案任务"
+        verbose_name_plural = "批量立案任务"
+        ordering = ["-id"]
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == self.Status.DONE else 0
+        # Filing is the first tenth of the work, documents the rest.
+        filed = self.filed / self.total
+        documented = self.documented / self.total
+        return min(100, int(10 * filed + 90 * documented))
+
+
+class Filing(models.Model):
+    """What the court decided when filing one case, beyond the columns on `Case`."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="filing")
+    job = models.ForeignKey(FilingJob, null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="filings")
+    filed_on = models.DateField("立案日期")
+    sequence = models.PositiveIntegerField("案号序号")
+    procedure_reason = models.CharField("程序选择理由", max_length=200)
+    fee_full = models.DecimalField("案件受理费（全额）", max_digits=18, decimal_places=2)
+    fee_halved = models.BooleanField("减半收取", default=False)
+    preservation_number = models.CharField("财保案号", max_length=40, null=True, blank=True,
+                                           unique=True)
+    preservation_fee = models.DecimalField("申请保全费", max_digits=18, decimal_places=2,
+                                           null=True, blank=True)
+    hearing_at = models.DateTimeField("开庭时间")
+    hearing_place = models.CharField("开庭地点", max_length=100)
+    evidence_days = models.PositiveSmallIntegerField("举证期限（日）")
+
+    class Meta:
+        verbose_name = "立案信息"
+        verbose_name_plural = "立案信息"

@@ -1,0 +1,97 @@
+"""The documents of a filed case: which ones, to whom, with which data.
+
+To the claimant: 受理案件通知书, 交纳诉讼费用通知书, 送达地址确认书. To each defendant (and
+guarantor): 应诉通知书, 举证通知书, 传票, the element-style 民事起诉状 copy and 送达地址确认书.
+Each recipient's documents form one packet, signed once (see `documents.actions.issue_packets`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from jiefen.accounts.models import User
+from jiefen.cases.elements import cn_date
+from jiefen.cases.models import Case, CaseParty, Procedure
+from jiefen.docket.models import Filing
+from jiefen.documents.actions import PacketSpec, issue_packets
+from jiefen.documents.context import case_context, claimant_recipient, figures, words
+from jiefen.documents.kinds import FILING_SET_CLAIMANT, FILING_SET_DEFENDANT
+from jiefen.documents.models import RecipientRole, StoredDocument
+
+_CN_COUNT = {7: "七日", 15: "十五日"}
+
+
+def filing_extra(case: Case, filing: Filing) -> dict[str, Any]:
+    """The filing facts the documents print beyond the case's own data."""
+    fee = case.acceptance_fee or Decimal("0")
+    pres_fee = filing.preservation_fee or Decimal("0")
+    due = fee + pres_fee
+    hearing = timezone.localtime(filing.hearing_at)
+    return {
+        "fee_full": figures(filing.fee_full),
+        "fee_halved": filing.fee_halved,
+        "fees_due": figures(due),
+        "fees_due_words": words(due),
+        "preservation": {
+            "applied": bool(filing.preservation_number),
+            "number": filing.preservation_number or "",
+            "fee": figures(pres_fee),
+            "fee_words": words(pres_fee),
+        },
+        "hearing": {
+            "when": f"{cn_date(hearing.date())}{'上午' if hearing.hour < 12 else '下午'}"
+                    f"{hearing.hour if hearing.hour <= 12 else hearing.hour - 12}时"
+                    f"{hearing.minute:02d}分",
+            "place": f"{filing.hearing_place}（{case.court.address or case.court.name}）",
+        },
+        "evidence_period": _CN_COUNT.get(filing.evidence_days, f"{filing.evidence_days}日"),
+        "evidence_deadline_rule": f"第{_CN_COUNT.get(filing.evidence_days, str(filing.evidence_days) + '日')[:-1]}日",
+        "small_claims": case.procedure == Procedure.SMALL_CLAIMS,
+    }
+
+
+def cases_for_documents(case_ids: Iterable[int]) -> list[Case]:
+    return list(
+        Case.objects.filter(pk__in=list(case_ids))
+        .select_related("court", "institution", "judge", "clerk", "filing")
+        .prefetch_related(Prefetch("case_parties", CaseParty.objects.select_related("party")
+                                   .prefetch_related("party__contacts")))
+        .order_by("pk")
+    )
+
+
+def packets_for(case: Case, *, issued_on: date) -> list[PacketSpec]:
+    data = case_context(case, issued_on=issued_on, extra=filing_extra(case, case.filing))
+    specs: list[PacketSpec] = []
+    claimant = claimant_recipient(data)
+    specs.append(PacketSpec(case.pk, RecipientRole.CLAIMANT, claimant, None,
+                            [(k.code, {**data, "recipient": claimant}) for k in FILING_SET_CLAIMANT]))
+    for d in data["defendants"]:
+        specs.append(PacketSpec(case.pk, RecipientRole.DEFENDANT, d, d["party_id"],
+                                [(k.code, {**data, "recipient": d}) for k in FILING_SET_DEFENDANT]))
+    return specs
+
+
+def document_cases(case_ids: Iterable[int], *, by: User | None) -> int:
+    """Render, sign and store the filing documents of these cases; skip cases that have them.
+
+    Idempotent: a case that already has its filing packets is left alone. Returns the number
+    of documents created.
+    """
+    ids = list(case_ids)
+    done = set(StoredDocument.objects.filter(case_id__in=ids, kind="packet")
+               .values_list("case_id", flat=True))
+    cases = [c for c in cases_for_documents(i for i in ids if i not in done)
+             if hasattr(c, "filing") and c.case_number]
+    if not cases:
+        return 0
+    specs = [spec for c in cases for spec in packets_for(c, issued_on=c.filed_on or timezone.localdate())]
+    court = cases[0].court
+    issue_packets(specs, court=court, by=by)
+    return sum(len(s.documents) for s in specs)

@@ -1,0 +1,106 @@
+"""Filing decisions as small functions over plain values: procedure, fee, assignment, hearing.
+
+- Procedure (民诉法 Arts. 160, 165-166; 民诉解释 Art. 140): a defendant who must be served by
+  public notice (no confirmed contact, marked unreachable) rules out summary procedure and small
+  claims → ordinary; otherwise small claims when the claim is within the province's threshold,
+  else summary.
+- Fee: `jiefen.law.fees.acceptance_fee`, halved once for summary procedure (incl. small claims,
+  办法 Art. 16), rounded by the court's policy.
+- Assignment: a series stays with the least-loaded judge unless it exceeds the court's
+  `judge_capacity`, then it is split evenly over the least-loaded judges.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from jiefen.cases.models import Procedure
+from jiefen.law.errors import OutOfTableError
+from jiefen.law.fees import FeePolicy, FeeResult, acceptance_fee
+from jiefen.law.parameters import Parameters
+from jiefen.law.periods import HolidayCalendar
+from jiefen.law.small_claims import small_claims_eligible
+
+# Evidence periods by procedure (民诉解释 Arts. 99, 266, 275): ordinary ≥ 15 days,
+# summary ≤ 15 days, small claims ≤ 7 days.
+EVIDENCE_DAYS = {Procedure.ORDINARY: 15, Procedure.SUMMARY: 15, Procedure.SMALL_CLAIMS: 7}
+# The hearing is set after service (5 days) + the answer period (15) + the evidence period.
+HEARING_AFTER_DAYS = 35
+SLOTS_PER_DAY = 24  # 12 morning sessions from 9:00, 12 afternoon from 14:30, 15 minutes each
+
+
+@dataclass(frozen=True)
+class ProcedureChoice:
+    procedure: str
+    reason: str
+
+
+def choose_procedure(
+    claim_total: Decimal, *, public_notice: bool, province: str, as_of: date,
+    params: Parameters | None = None,
+) -> ProcedureChoice:
+    if public_notice:
+        return ProcedureChoice(Procedure.ORDINARY,
+                               "被告下落不明需公告送达，不适用简易程序和小额诉讼（民诉解释第一百四十条）")
+    try:
+        eligibility = small_claims_eligible(claim_total, province, as_of, params=params)
+    except OutOfTableError as exc:
+        return ProcedureChoice(Procedure.SUMMARY, f"无{province}社平工资数据，按简易程序（{exc}）")
+    if eligibility.eligible:
+        return ProcedureChoice(
+            Procedure.SMALL_CLAIMS,
+            f"标的额不超过{eligibility.limits.province}小额诉讼标准{eligibility.limits.threshold}元（民诉法第一百六十五条）",
+        )
+    return ProcedureChoice(Procedure.SUMMARY,
+                           f"标的额超过小额诉讼标准{eligibility.limits.threshold}元，适用简易程序")
+
+
+def court_fee_policy(court: Any) -> FeePolicy:
+    return FeePolicy(rounding=court.fee_rounding or "half_up_yuan",
+                     halve_after_rounding=bool(court.fee_halve_after_rounding))
+
+
+def filing_fee(claim_total: Decimal, procedure: str, policy: FeePolicy, as_of: date,
+               params: Parameters | None = None) -> FeeResult:
+    halve = procedure in (Procedure.SUMMARY, Procedure.SMALL_CLAIMS)
+    return acceptance_fee(claim_total, halve=halve, policy=policy, as_of=as_of, params=params)
+
+
+def plan_assignment(
+    n_cases: int, loads: dict[int, int], capacity: int
+) -> list[tuple[int, int]]:
+    """Split `n_cases` of one series over judges; return [(judge_id, how many)] in case order.
+
+    `loads` maps judge id → current open cases. One judge (the least loaded) takes the whole
+    series when it fits `capacity`; otherwise ceil(n / capacity) least-loaded judges (all of
+    them if there are fewer) share it evenly (sizes differ by at most one).
+    """
+    if not loads:
+        raise ValueError("本院没有可分案的法官")
+    ranked = sorted(loads, key=lambda j: (loads[j], j))
+    k = 1 if n_cases <= max(capacity, 1) else min(len(ranked), math.ceil(n_cases / max(capacity, 1)))
+    chosen = ranked[:k]
+    base, extra = divmod(n_cases, k)
+    return [(j, base + (1 if i < extra else 0)) for i, j in enumerate(chosen)]
+
+
+def hearing_slot(filed_on: date, index: int, calendar: HolidayCalendar) -> datetime:
+    """The `index`-th 15-minute slot of a judge's series session, on working days only."""
+    day = filed_on + timedelta(days=HEARING_AFTER_DAYS)
+    try:
+        day = calendar.next_workday(day) if not calendar.is_workday(day) else day
+        for _ in range(index // SLOTS_PER_DAY):
+            day = calendar.next_workday(day + timedelta(days=1)) if not calendar.is_workday(
+                day + timedelta(days=1)) else day + timedelta(days=1)
+    except Exception:  # no calendar data for that year: weekdays only, never a guess on holidays
+        day = day + timedelta(days=index // SLOTS_PER_DAY)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+    slot = index % SLOTS_PER_DAY
+    start = time(9, 0) if slot < 12 else time(14, 30)
+    minutes = (slot % 12) * 15
+    return datetime.combine(day, start) + timedelta(minutes=minutes)

@@ -1,0 +1,57 @@
+"""Read-only queries of the docket: filable series for a clerk, jobs, stats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from jiefen.accounts.models import Role, User
+from jiefen.cases.models import Case, Series
+from jiefen.docket.actions import FILABLE
+from jiefen.docket.models import FilingJob
+
+
+def can_file(user: User) -> bool:
+    return user.is_authenticated and user.role in (Role.CLERK, Role.PLATFORM_ADMIN)
+
+
+def filable_series(user: User) -> list[dict[str, Any]]:
+    """Series with cases waiting for filing at the user's court, awaiting_filing first."""
+    qs = Series.objects.all()
+    if user.role != Role.PLATFORM_ADMIN:
+        qs = qs.filter(court_id=user.organisation_id)
+    rows = (
+        qs.annotate(
+            awaiting=Count("cases", filter=Q(cases__state="awaiting_filing")),
+            screening=Count("cases", filter=Q(cases__state="screening")),
+            filed=Count("cases", filter=Q(cases__state="filed")),
+            amount=Sum("cases__claim_total", filter=Q(cases__state__in=FILABLE)),
+        )
+        .filter(Q(awaiting__gt=0) | Q(screening__gt=0) | Q(filed__gt=0))
+        .select_related("institution")
+        .order_by("-awaiting", "id")
+    )
+    return [{"series": s, "awaiting": s.awaiting, "screening": s.screening, "filed": s.filed,  # type: ignore[attr-defined]
+             "amount": s.amount} for s in rows]  # type: ignore[attr-defined]
+
+
+def recent_jobs(user: User, limit: int = 10) -> list[FilingJob]:
+    qs = FilingJob.objects.select_related("series", "series__institution", "requested_by")
+    if user.role != Role.PLATFORM_ADMIN:
+        qs = qs.filter(court_id=user.organisation_id)
+    return list(qs[:limit])
+
+
+def stats_section() -> dict[str, Any]:
+    from jiefen.documents.selectors import stats_section as doc_stats
+
+    filed = Case.objects.exclude(case_number=None).exclude(filed_on=None)
+    fees = filed.aggregate(total=Sum("acceptance_fee"))["total"]
+    docs = doc_stats()
+    return {
+        "filed": filed.count(),
+        "documents": docs["documents"],
+        "signed_documents": docs["signed"],
+        "fees_total": str(fees or "0.00"),
+    }

@@ -1,0 +1,83 @@
+"""The kinds of documents the platform issues, and where their templates live.
+
+A kind names a typst template (official PDF) and a docxtpl template (editable Word copy) by
+file name. Templates are looked up first in the directory named by the setting / environment
+variable `JIEFEN_DOCUMENT_TEMPLATES` (a court administrator's edited copies) and then in the
+shipped `templates_official/`, so wording can change without touching code.
+
+Other stages register their own kinds with `register()` (e.g. the mediation agreement).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from jiefen.documents.models import RecipientRole
+
+OFFICIAL_DIR = Path(__file__).resolve().parent / "templates_official"
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    title: str
+    recipient_role: str
+    template: str  # typst file under the templates directory
+    docx: str = ""  # docxtpl file under <templates>/docx/, if the kind has a Word copy
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    KINDS[kind.code] = kind
+    return kind
+
+
+# Documents of a filed case (民诉法 Arts. 126-128; 诉讼费用交纳办法 Art. 22; 民诉解释 Art. 99).
+ACCEPTANCE_NOTICE = register(Kind("acceptance_notice", "受理案件通知书", RecipientRole.CLAIMANT,
+                                  "acceptance_notice.typ", "acceptance_notice.docx"))
+FEE_NOTICE = register(Kind("fee_notice", "交纳诉讼费用通知书", RecipientRole.CLAIMANT,
+                           "fee_notice.typ", "fee_notice.docx"))
+NOTICE_TO_RESPOND = register(Kind("notice_to_respond", "应诉通知书", RecipientRole.DEFENDANT,
+                                  "notice_to_respond.typ", "notice_to_respond.docx"))
+EVIDENCE_NOTICE = register(Kind("evidence_notice", "举证通知书", RecipientRole.DEFENDANT,
+                                "evidence_notice.typ", "evidence_notice.docx"))
+SUMMONS = register(Kind("summons", "传票", RecipientRole.DEFENDANT, "summons.typ", "summons.docx"))
+COMPLAINT_COPY = register(Kind("complaint_copy", "民事起诉状（副本）", RecipientRole.DEFENDANT,
+                               "complaint_copy.typ", "complaint_copy.docx"))
+ADDRESS_CONFIRMATION = register(Kind("address_confirmation", "送达地址确认书",
+                                     RecipientRole.DEFENDANT, "address_confirmation.typ",
+                                     "address_confirmation.docx"))
+# The signed cover of the documents served together on one recipient.
+PACKET = register(Kind("packet", "送达文书（签章清单）", "", "packet.typ"))
+# Used by mediation: the signed agreement (人民调解法 Art. 29).
+MEDIATION_AGREEMENT = register(Kind("mediation_agreement", "调解协议书", RecipientRole.PARTIES,
+                                    "mediation_agreement.typ", ""))
+# Any titled text document (a court's ad-hoc notices); context: title, paragraphs.
+GENERIC = register(Kind("generic", "通知书", "", "generic.typ", ""))
+
+FILING_SET_CLAIMANT = (ACCEPTANCE_NOTICE, FEE_NOTICE, ADDRESS_CONFIRMATION)
+FILING_SET_DEFENDANT = (NOTICE_TO_RESPOND, EVIDENCE_NOTICE, SUMMONS, COMPLAINT_COPY,
+                        ADDRESS_CONFIRMATION)
+
+
+def template_dirs() -> list[Path]:
+    """Administrator's directory first (if configured), then the shipped templates."""
+    custom = getattr(settings, "JIEFEN_DOCUMENT_TEMPLATES", "") or os.environ.get(
+        "JIEFEN_DOCUMENT_TEMPLATES", ""
+    )
+    dirs = [Path(custom)] if custom else []
+    return [*dirs, OFFICIAL_DIR]
+
+
+def find_template(name: str) -> Path:
+    for directory in template_dirs():
+        candidate = directory / name
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError(f"文书模板 {name} 不存在（查找目录：{template_dirs()}）")

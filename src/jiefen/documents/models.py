@@ -1,0 +1,96 @@
+"""Stored documents: every generated file with its SHA-256, append-only (architecture rule 7).
+
+A document is one file (a PDF rendered with typst, a DOCX copy, or a ZIP of a series). The
+official PDFs are signed with the court's seal certificate (PAdES): either each document itself
+(`issue_document`) or, in batch filing, the recipient's *packet* — a signed PDF that lists the
+SHA-256 of every document served together on that recipient and carries them as attachments.
+`packet` links a document to the signed packet that covers its hash.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class DocumentFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word"
+    ZIP = "zip", "ZIP"
+
+
+class RecipientRole(models.TextChoices):
+    CLAIMANT = "claimant", "原告"
+    DEFENDANT = "defendant", "被告"
+    COURT = "court", "法院（附卷）"
+    PARTIES = "parties", "各方当事人"
+
+
+class AppendOnlyError(Exception):
+    """A stored document was about to be changed or deleted; they are evidence."""
+
+
+class StoredDocument(models.Model):
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="documents",
+        verbose_name="案件",
+    )
+    kind = models.CharField("文书种类", max_length=40)
+    title = models.CharField("标题", max_length=100)
+    format = models.CharField("格式", max_length=8, choices=DocumentFormat.choices)
+    recipient = models.CharField("受送达人", max_length=200, blank=True)
+    recipient_role = models.CharField(
+        "受送达人身份", max_length=16, choices=RecipientRole.choices, blank=True
+    )
+    party = models.ForeignKey(
+        "cases.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="documents",
+        verbose_name="当事人",
+    )
+    path = models.CharField("文件路径", max_length=400, unique=True)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("大小（字节）")
+    signed = models.BooleanField("已签章", default=False)
+    packet = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        verbose_name="签章文书包",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name="生成人",
+    )
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "文书"
+        verbose_name_plural = "文书"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["case", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.recipient}）" if self.recipient else self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("文书一经生成不得修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("文书一经生成不得删除")
+
+    @property
+    def absolute_path(self) -> Any:
+        return settings.JIEFEN_VAR_DIR / self.path
+
+    @property
+    def filename(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def content_type(self) -> str:
+        return {
+            "pdf": "application/pdf",
+            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "zip": "application/zip",
+        }[self.format]

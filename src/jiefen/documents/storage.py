@@ -1,0 +1,58 @@
+"""Writing document files under `JIEFEN_VAR_DIR/documents`, each with its SHA-256.
+
+Files are written once (temporary name, then an atomic rename) and never overwritten: the
+name carries a random suffix, and the database row holding the hash is append-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+_UNSAFE = re.compile(r"[^\w\u4e00-\u9fff.-]+")
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: str  # relative to JIEFEN_VAR_DIR
+    sha256: str
+    size: int
+
+    @property
+    def absolute(self) -> Path:
+        return Path(settings.JIEFEN_VAR_DIR) / self.path
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def store(data: bytes, *, folder: str, name: str, ext: str) -> StoredFile:
+    """Write `data` to documents/<folder>/<name>-<random>.<ext>; return path, hash and size."""
+    safe = _UNSAFE.sub("_", name)[:60]
+    rel = f"documents/{folder}/{safe}-{secrets.token_hex(4)}.{ext}"
+    target = Path(settings.JIEFEN_VAR_DIR) / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(target.suffix + ".part")
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, target)
+    return StoredFile(rel, sha256(data), len(data))
+
+
+def read(path: str) -> bytes:
+    return (Path(settings.JIEFEN_VAR_DIR) / path).read_bytes()
+
+
+_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def pdf_pages(data: bytes) -> int:
+    """Number of pages of a typst-made PDF (page objects are uncompressed there)."""
+    return len(_PAGE.findall(data)) or 1

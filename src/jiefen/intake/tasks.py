@@ -1,0 +1,22 @@
+"""Background work of the intake stage (django.tasks on the django-tasks-db worker).
+
+Tasks take ids and are idempotent: `process_batch` resumes from the batch's committed cursor,
+so running the task twice, or after a killed worker, ends with the same cases.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.tasks import task
+
+from jiefen.intake.actions import process_batch, summary
+
+
+@task()
+def import_batch(batch_id: int) -> dict[str, Any]:
+    return summary(process_batch(batch_id))
+
+
+def enqueue_import(batch_id: int) -> None:
+    """Queue the import once the batch row is committed (the worker must be able to see it)."""
+    transaction.on_commit(lambda: import_batch.enqueue(batch_id))

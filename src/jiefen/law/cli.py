@@ -1,0 +1,251 @@
+"""Command line for the law rules: ``jiefen law <command> …`` (or ``python -m jiefen.law.cli``).
+
+Prints one JSON object on stdout, amounts as strings; an error prints a message on
+stderr and exits with status 2. The Django management command ``law`` is a thin
+wrapper that passes the parameters merged with the admin-entered rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from jiefen.law.caps import annual_cap_percent
+from jiefen.law.case_numbers import CaseNumber, parse_case_number
+from jiefen.law.delay_interest import delayed_performance_interest
+from jiefen.law.errors import LawError
+from jiefen.law.fees import FEE_KINDS, FeePolicy, compute_fee
+from jiefen.law.identifiers import check_resident_id
+from jiefen.law.interest import days_between, simple_interest
+from jiefen.law.money import ROUNDINGS, amount_in_words
+from jiefen.law.parameters import Parameters, load_parameters
+from jiefen.law.periods import HolidayCalendar, period_in_days, period_in_months
+from jiefen.law.small_claims import small_claims_limits
+
+
+class CliError(Exception):
+    """A usage or input error reported with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse would exit with its own format
+        raise CliError(message)
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a decimal number: {text!r}") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _s(value: Decimal) -> str:
+    """Decimal as a plain string (no exponent, no float)."""
+    return format(value, "f")
+
+
+def _fee(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
+    policy = FeePolicy(halve_after_rounding=args.halve_after_rounding)
+    if args.rounding:
+        policy = FeePolicy(
+            rounding=args.rounding,
+            halve_after_rounding=args.halve_after_rounding,
+            application_rounding=args.rounding,
+        )
+    result = compute_fee(
+        args.kind, args.amount, halve=args.halve, policy=policy, as_of=args.as_of, params=params
+    )
+    return {
+        "kind": result.kind,
+        "amount": _s(result.amount),
+        "exact": _s(
+            result.exact.normalize() if result.exact == result.exact.to_integral() else result.exact
+        ),
+        "full": _s(result.full),
+        "payable": _s(result.payable),
+    }
+
+
+def _interest(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
+    if args.days is not None:
+        if args.start or args.end:
+            raise CliError("give either --days or --start/--end, not both")
+        days = args.days
+    else:
+        if not (args.start and args.end):
+            raise CliError("give --days N or both --start and --end")
+        days = days_between(args.start, args.end)
+    value = simple_interest(
+        args.principal, args.rate, days, basis=args.basis, multiplier=args.multiplier
+    )
+    return {"days": days, "interest": _s(value)}
+
+
+def _cap(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
+    result = annual_cap_percent(
+        args.lender,
+        args.contract_date,
+        court_policy=args.court_policy,
+        filed_on=args.filed_on,
+        params=params,
+    )
+    return {"annual_cap_percent": _s(result.annual_cap_percent), "basis": result.basis}
+
+
+def _delay(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
+    result = delayed_performance_interest(args.debt, expiry=args.start, end=args.end, params=params)
+    return {"days": result.days, "doubled_interest": _s(result.doubled_interest)}
+
+
+def _deadline(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
+    calendar = HolidayCalendar.from_params(params)
+    if (args.days is None) == (args.months is None):
+        raise CliError("give exactly one of --days N or --months N")
+    if args.days is not None:
+        period = period_in_days(args.event_date, args.days, calendar=calendar)
+    else:
+        period = period_in_months(args.event_date, args.months, calendar=calendar)
+    return {"deadline": period.deadline.isoformat()}
+
+
+def _case_number(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
+    if args.parse:
+        number = parse_case_number(args.parse)
+    else:
+        missing = [n for n in ("year", "court", "type", "seq") if getattr(args, n) is None]
+        if missing:
+            raise CliError(f"missing --{', --'.join(missing)} (or use --parse S)")
+        number = CaseNumber(args.year, args.court, args.type, args.seq)
+    return {
+        "case_number": str(number),
+        "year": number.year,
+        "court_code": number.court_code,
+        "type_code": number.type_code,
+        "seq": number.seq,
+    }
+
+
+def _id(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
+    result = check_resident_id(args.check)
+    return {
+        "valid": result.valid,
+        "birth_date": result.birth_date.isoformat() if result.birth_date else None,
+        "division": result.division,
+    }
+
+
+def _words(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
+    return {"amount": _s(args.amount), "words": amount_in_words(args.amount)}
+
+
+def _small_claims(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
+    limits = small_claims_limits(args.province, args.as_of, params=params)
+    return {
+        "province": limits.province,
+        "wage_year": limits.wage.year,
+        "average_wage": _s(limits.wage.amount),
+        "threshold": _s(limits.threshold),
+        "agreement_limit": _s(limits.agreement_limit),
+    }
+
+
+Handler = Callable[[argparse.Namespace, Parameters], dict[str, Any]]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="jiefen law", description="Compute legal figures (JSON on stdout).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("fee", help="litigation fee (诉讼费用交纳办法)")
+    p.add_argument("--kind", required=True, choices=FEE_KINDS)
+    p.add_argument("--amount", required=True, type=_decimal)
+    p.add_argument(
+        "--halve", action="store_true", help="mediation / withdrawal / summary procedure"
+    )
+    p.add_argument("--rounding", choices=ROUNDINGS)
+    p.add_argument("--halve-after-rounding", action="store_true")
+    p.add_argument("--as-of", type=_date, help="filing date (selects the fee schedule)")
+    p.set_defaults(handler=_fee)
+
+    p = sub.add_parser("interest", help="simple interest, rounded half-up to the fen")
+    p.add_argument("--principal", required=True, type=_decimal)
+    p.add_argument("--rate", required=True, type=_decimal, help="annual rate in percent")
+    p.add_argument("--multiplier", type=_decimal, default=Decimal(1))
+    p.add_argument("--days", type=int)
+    p.add_argument("--start", type=_date)
+    p.add_argument("--end", type=_date)
+    p.add_argument("--basis", type=int, choices=(360, 365), default=360)
+    p.set_defaults(handler=_interest)
+
+    p = sub.add_parser("cap", help="annual interest cap")
+    p.add_argument("--lender", required=True, choices=("bank", "private"))
+    p.add_argument("--contract-date", required=True, type=_date)
+    p.add_argument("--court-policy", choices=("24pct", "4lpr"), default="24pct")
+    p.add_argument("--filed-on", type=_date, help="needed for contracts before 2020-08-20")
+    p.set_defaults(handler=_cap)
+
+    p = sub.add_parser("delay-interest", help="doubled part of delayed-performance interest")
+    p.add_argument("--debt", required=True, type=_decimal)
+    p.add_argument("--start", required=True, type=_date, help="last day of the performance period")
+    p.add_argument("--end", required=True, type=_date, help="payment date")
+    p.set_defaults(handler=_delay)
+
+    p = sub.add_parser("deadline", help="last day of a period after an event")
+    p.add_argument("--event-date", required=True, type=_date)
+    p.add_argument("--days", type=int)
+    p.add_argument("--months", type=int)
+    p.set_defaults(handler=_deadline)
+
+    p = sub.add_parser("case-number", help="format or parse a case number")
+    p.add_argument("--parse")
+    p.add_argument("--year", type=int)
+    p.add_argument("--court")
+    p.add_argument("--type")
+    p.add_argument("--seq", type=int)
+    p.set_defaults(handler=_case_number)
+
+    p = sub.add_parser("id", help="check a resident ID number")
+    p.add_argument("--check", required=True)
+    p.set_defaults(handler=_id)
+
+    p = sub.add_parser("words", help="RMB amount in words (人民币大写)")
+    p.add_argument("--amount", required=True, type=_decimal)
+    p.set_defaults(handler=_words)
+
+    p = sub.add_parser("small-claims", help="small-claims threshold of a province")
+    p.add_argument("--province", required=True)
+    p.add_argument("--as-of", required=True, type=_date)
+    p.set_defaults(handler=_small_claims)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, params: Parameters | None = None) -> int:
+    """Run one command; returns the exit status (0 or 2)."""
+    try:
+        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        handler: Handler = args.handler
+        output = handler(args, params if params is not None else load_parameters())
+    except (CliError, LawError, ValueError, TypeError, ArithmeticError) as exc:
+        print(f"jiefen law: error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(output, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""Admin pages where a court administrator enters later law parameters."""
+
+from django.contrib import admin
+
+from jiefen.lawdata.models import HolidayDay, HolidayYear, LprFixing, ProvincialWage
+
+
+@admin.register(LprFixing)
+class LprFixingAdmin(admin.ModelAdmin[LprFixing]):
+    list_display = ("effective_from", "lpr_1y", "lpr_5y", "reviewed", "note")
+    date_hierarchy = "effective_from"
+
+
+class HolidayDayInline(admin.TabularInline[HolidayDay, HolidayYear]):
+    model = HolidayDay
+    extra = 5
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin[HolidayYear]):
+    list_display = ("year", "complete", "source", "reviewed")
+    inlines = [HolidayDayInline]
+
+
+@admin.register(ProvincialWage)
+class ProvincialWageAdmin(admin.ModelAdmin[ProvincialWage]):
+    list_display = ("province", "year", "amount", "threshold", "applies_from", "reviewed")
+    list_filter = ("province",)

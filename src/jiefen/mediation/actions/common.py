@@ -1,0 +1,60 @@
+"""Shared pieces of the mediation actions: refusals, numbering, portal codes, audit."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiefen.accounts.models import Organisation, User
+from jiefen.audit.chain import append
+from jiefen.mediation.lawlinks import case_number
+from jiefen.mediation.models import NumberCounter
+
+# Unambiguous characters (no 0/O, 1/I/L) so a borrower can read the code off an SMS.
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+MEDIATION_TYPE = "民诉前调"
+CONFIRMATION_TYPE = "民特"
+PAYMENT_ORDER_TYPE = "民督"
+
+
+class ActionRefused(Exception):
+    """The action may not happen now; the message is for the user (Chinese)."""
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def next_numbers(court: Organisation, year: int, type_code: str, count: int) -> list[str]:
+    """Reserve `count` consecutive numbers of a type at a court for a year (法〔2015〕137号).
+
+    The counter row is locked, so two transactions never hand out the same sequence.
+    """
+    if count <= 0:
+        return []
+    if not court.court_code:
+        raise ActionRefused(f"{court.name}未设置法院代字，无法编号")
+    with transaction.atomic():
+        NumberCounter.objects.get_or_create(court=court, year=year, type_code=type_code)
+        counter = NumberCounter.objects.select_for_update().get(
+            court=court, year=year, type_code=type_code
+        )
+        first = counter.last + 1
+        counter.last += count
+        counter.save(update_fields=["last"])
+    return [case_number(year, court.court_code, type_code, n) for n in range(first, first + count)]
+
+
+def portal_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+
+
+def audit(by: User | None, action: str, object_id: object, **payload: Any) -> None:
+    append(actor_id=by.pk if by else None, action=f"mediation.{action}",
+           object_type="mediation", object_id=object_id,
+           payload={k: str(v) if not isinstance(v, list | dict) else v for k, v in payload.items()})

@@ -1,0 +1,61 @@
+"""Mediation API: institutions push payments; anyone with access reads a series' answers."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from jiefen.accounts.models import Organisation, Role, User
+from jiefen.cases.models import Series
+from jiefen.mediation import actions, selectors
+
+router = Router(tags=["诉前调解"], auth=django_auth)
+
+
+class PaymentIn(Schema):
+    contract_number: str
+    reference: str
+    amount: Decimal
+    paid_on: date
+
+
+class PaymentsIn(Schema):
+    payments: list[PaymentIn]
+
+
+class PaymentsOut(Schema):
+    recorded: int
+    duplicates: int
+    unmatched: list[str]
+    completed_plans: int
+
+
+@router.post("/payments", response=PaymentsOut, summary="推送分期还款（按流水号幂等）")
+def post_payments(request: HttpRequest, body: PaymentsIn) -> PaymentsOut:
+    user = request.user
+    if not isinstance(user, User) or user.role != Role.BANK_AGENT or user.organisation_id is None:
+        raise HttpError(403, "只有金融机构经办人可以推送还款")
+    if any(p.amount <= 0 for p in body.payments):
+        raise HttpError(422, "金额必须大于零")
+    org = Organisation.objects.get(pk=user.organisation_id)
+    report = actions.record_payments(
+        org, [actions.PaymentRow(p.contract_number, p.reference, p.amount, p.paid_on) for p in body.payments],
+        by=user, source="api")
+    return PaymentsOut(recorded=report.recorded, duplicates=report.duplicates,
+                       unmatched=report.unmatched, completed_plans=report.completed_plans)
+
+
+@router.get("/series/{series_id}/answers", summary="系列案借款人答复情况")
+def series_answers(request: HttpRequest, series_id: int) -> dict[str, int]:
+    user = request.user
+    series = Series.objects.filter(pk=series_id).first()
+    if not isinstance(user, User) or series is None or user.role not in (
+            Role.MEDIATOR, Role.PLATFORM_ADMIN, Role.BANK_AGENT) or (
+            user.role == Role.BANK_AGENT and series.institution_id != user.organisation_id):
+        raise HttpError(404, "系列案不存在或无权查看")
+    return selectors.answers(selectors.series_cases(series, user))

@@ -1,0 +1,206 @@
+"""The borrower portal: identify with the case code, the last 6 characters of the ID number and a
+one-time code; then read the claim element by element and answer. Phone-first pages.
+
+No account is needed: after the one-time code the session holds the one mediation case the
+borrower proved to be theirs (the code went to the contact the institution gave).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jiefen.cases.elements import SECTION_TITLES, complaint_elements
+from jiefen.mediation import actions, plans
+from jiefen.mediation.actions import ActionRefused
+from jiefen.mediation.actions.agreement import schedule_of
+from jiefen.mediation.actions.offers import claim_of, current_offer
+from jiefen.mediation.models import Agreement, MediationCase, Offer, OfferFrom, OfferStatus
+
+SESSION_CASE = "portal_case"
+SESSION_PENDING = "portal_pending"
+SESSION_FAILS = "portal_fails"
+MAX_FAILS = 5
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def identify(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        if request.session.get(SESSION_FAILS, 0) >= MAX_FAILS:
+            error = "尝试次数过多，请稍后再试或联系调解员。"
+        else:
+            code = request.POST.get("code", "").strip().upper().replace("-", "")
+            id6 = request.POST.get("id6", "").strip().upper()
+            m = (MediationCase.objects.select_related("case").filter(portal_code=code).first()
+                 if code and len(id6) == 6 else None)
+            party = m.case.defendants[0].party if m and m.case.defendants else None
+            if party is None or party.id_number.upper()[-6:] != id6:
+                request.session[SESSION_FAILS] = request.session.get(SESSION_FAILS, 0) + 1
+                error = "查询码或证件号码后六位不正确。"
+            else:
+                try:
+                    actions.issue_code(m, "login")  # type: ignore[arg-type]
+                except ActionRefused as exc:
+                    error = str(exc)
+                else:
+                    request.session[SESSION_PENDING] = m.pk  # type: ignore[union-attr]
+                    return redirect("mediation:portal_verify")
+    return render(request, "mediation/portal/identify.html", {"error": error})
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(SESSION_PENDING)
+    if not pending:
+        return redirect("mediation:portal")
+    m = MediationCase.objects.get(pk=pending)
+    error = ""
+    if request.method == "POST":
+        if actions.verify_code(m, "login", request.POST.get("otp", "")):
+            request.session.cycle_key()
+            request.session[SESSION_CASE] = m.pk
+            request.session.pop(SESSION_PENDING, None)
+            return redirect("mediation:portal_case")
+        error = "验证码错误或已过期。"
+    return render(request, "mediation/portal/verify.html", {"error": error})
+
+
+def _mediation(request: HttpRequest) -> MediationCase:
+    pk = request.session.get(SESSION_CASE)
+    if not pk:
+        raise Http404("请先验证身份")
+    return MediationCase.objects.select_related("case__institution", "organisation", "case__mediator").get(pk=pk)
+
+
+def case_page(request: HttpRequest) -> HttpResponse:
+    if not request.session.get(SESSION_CASE):
+        return redirect("mediation:portal")
+    m = _mediation(request)
+    case = m.case
+    rows = complaint_elements(case)
+    offer = current_offer(m)
+    mine = m.offers.filter(made_by=OfferFrom.BORROWER).order_by("-id").first()
+    agreement = Agreement.objects.filter(mediation=m).select_related("offer").first()
+    signed = agreement is not None and agreement.signatures.filter(role="borrower").exists()
+    claim = claim_of(case)
+    return render(request, "mediation/portal/case.html", {
+        "m": m, "case": case,
+        "sections": [(title, [r for r in rows if r.section == key]) for key, title in SECTION_TITLES.items()],
+        "amounts": [(plans.COMPONENTS[k], v) for k, v in claim.items() if v],
+        "offer": offer, "offer_rows": schedule_of(offer) if offer else [],
+        "mine": mine, "agreement": agreement, "signed": signed,
+        "agreement_rows": schedule_of(agreement.offer) if agreement else [],
+        "waivable": [(k, plans.COMPONENTS[k]) for k in ("penalty_interest", "compound_interest") if claim[k]],
+        "element_choices": [(r.key, f"{r.number}. {r.label}") for r in rows if r.section == "claims"
+                            and r.key not in ("other_claims",)] + [
+            (r.key, f"{r.number}. {r.label}") for r in rows
+            if r.key in ("loan_amount", "rates", "repaid", "overdue", "card_terms", "collection")],
+        "default_due": date.today() + timedelta(days=10),
+        "open_for_answers": m.outcome == "pending" and agreement is None and case.state == "in_mediation",
+    })
+
+
+def _answer(request: HttpRequest, done: str, fn, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        fn(*args, **kwargs)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("mediation:portal_case")
+
+
+@require_POST
+def accept(request: HttpRequest) -> HttpResponse:
+    m = _mediation(request)
+    return _answer(request, "您已接受调解方案，请签署调解协议。", actions.borrower_accept, m)
+
+
+def _decimal(value: str) -> Decimal | None:
+    try:
+        return Decimal(value) if value.strip() else None
+    except InvalidOperation:
+        raise ActionRefused("金额格式不正确") from None
+
+
+@require_POST
+def propose(request: HttpRequest) -> HttpResponse:
+    m = _mediation(request)
+    try:
+        offer: Offer = actions.propose_plan(
+            m, instalments=int(request.POST.get("instalments", "1")),
+            first_payment=_decimal(request.POST.get("first_payment", "")),
+            first_due=date.fromisoformat(request.POST.get("first_due", "")),
+            waived=request.POST.getlist("waived"),
+        )
+    except (ActionRefused, ValueError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, ActionRefused) else "请填写完整的分期方案")
+        return redirect("mediation:portal_case")
+    if offer.status == OfferStatus.ACCEPTED:
+        messages.success(request, "您的方案符合申请人预设的和解条件，已自动接受。请签署调解协议。")
+    else:
+        messages.success(request, "方案已提交，申请人审核后将通过短信通知您。")
+    return redirect("mediation:portal_case")
+
+
+@require_POST
+def dispute(request: HttpRequest) -> HttpResponse:
+    m = _mediation(request)
+    return _answer(request, "异议已提交，调解员将与您联系。", actions.dispute, m,
+                   elements=request.POST.getlist("elements"), reason=request.POST.get("reason", ""))
+
+
+@require_POST
+def session_request(request: HttpRequest) -> HttpResponse:
+    m = _mediation(request)
+    return _answer(request, "已申请视频调解，调解员将与您约定时间。", actions.request_session, m,
+                   preference=request.POST.get("preference", ""))
+
+
+@require_POST
+def sign_code(request: HttpRequest) -> HttpResponse:
+    m = _mediation(request)
+    try:
+        actions.issue_code(m, "sign")
+        messages.info(request, "验证码已发送至您的手机。")
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("mediation:portal_case")
+
+
+@require_POST
+def sign(request: HttpRequest) -> HttpResponse:
+    m = _mediation(request)
+    agreement = Agreement.objects.filter(mediation=m).first()
+    if agreement is None:
+        raise Http404
+    try:
+        actions.sign_as_borrower(agreement, code=request.POST.get("otp", ""), ip=_client_ip(request))
+        messages.success(request, "您已签署调解协议。")
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("mediation:portal_case")
+
+
+def agreement_pdf(request: HttpRequest) -> FileResponse:
+    from django.conf import settings
+
+    m = _mediation(request)
+    agreement = Agreement.objects.filter(mediation=m).first()
+    if agreement is None:
+        raise Http404
+    return FileResponse((settings.JIEFEN_VAR_DIR / agreement.pdf_path).open("rb"),
+                        content_type="application/pdf", filename="调解协议书.pdf")
+
+
+def logout(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_CASE, None)
+    return redirect("mediation:portal")

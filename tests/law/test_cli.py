@@ -1,0 +1,183 @@
+"""The command line: JSON on stdout, amounts as strings, errors exit 2 on stderr."""
+
+import json
+
+import pytest
+
+from jiefen.law import cli
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, object, str]:
+    status = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return status, (json.loads(out) if out else None), err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["fee", "--kind", "acceptance", "--amount", "123456.78", "--halve"],
+            {
+                "kind": "acceptance",
+                "amount": "123456.78",
+                "exact": "2769.1356",
+                "full": "2769",
+                "payable": "1385",
+            },
+        ),
+        (
+            [
+                "fee",
+                "--kind",
+                "acceptance",
+                "--amount",
+                "45000",
+                "--halve",
+                "--halve-after-rounding",
+            ],
+            {
+                "kind": "acceptance",
+                "amount": "45000",
+                "exact": "925",
+                "full": "925",
+                "payable": "462.50",
+            },
+        ),
+        (
+            ["fee", "--kind", "execution", "--amount", "123456.78"],
+            {
+                "kind": "execution",
+                "amount": "123456.78",
+                "exact": "1751.8517",
+                "full": "1751.85",
+                "payable": "1751.85",
+            },
+        ),
+        (
+            ["fee", "--kind", "payment_order", "--amount", "8000", "--rounding", "half_up_yuan"],
+            {
+                "kind": "payment_order",
+                "amount": "8000",
+                "exact": "16.66666666666666666666666667",
+                "full": "17",
+                "payable": "17",
+            },
+        ),
+        (
+            [
+                "interest",
+                "--principal",
+                "100000",
+                "--rate",
+                "3.45",
+                "--multiplier",
+                "1.5",
+                "--start",
+                "2024-01-01",
+                "--end",
+                "2024-07-01",
+            ],
+            {"days": 182, "interest": "2616.25"},
+        ),
+        (
+            ["interest", "--principal", "10000", "--rate", "18", "--days", "30", "--basis", "365"],
+            {"days": 30, "interest": "147.95"},
+        ),
+        (
+            ["cap", "--lender", "bank", "--contract-date", "2023-09-15", "--court-policy", "4lpr"],
+            None,
+        ),
+        (
+            ["delay-interest", "--debt", "100000", "--start", "2024-03-01", "--end", "2024-03-31"],
+            {"days": 30, "doubled_interest": "525.00"},
+        ),
+        (["deadline", "--event-date", "2024-09-20", "--days", "15"], {"deadline": "2024-10-08"}),
+        (["deadline", "--event-date", "2024-01-31", "--months", "1"], {"deadline": "2024-02-29"}),
+        (
+            [
+                "case-number",
+                "--year",
+                "2024",
+                "--court",
+                "渝0105",
+                "--type",
+                "民初",
+                "--seq",
+                "1234",
+            ],
+            {
+                "case_number": "（2024）渝0105民初1234号",
+                "year": 2024,
+                "court_code": "渝0105",
+                "type_code": "民初",
+                "seq": 1234,
+            },
+        ),
+        (
+            ["case-number", "--parse", "(2024)渝0105民初1234号"],
+            {
+                "case_number": "（2024）渝0105民初1234号",
+                "year": 2024,
+                "court_code": "渝0105",
+                "type_code": "民初",
+                "seq": 1234,
+            },
+        ),
+        (
+            ["id", "--check", "11010519491231002X"],
+            {"valid": True, "birth_date": "1949-12-31", "division": "110105"},
+        ),
+        (
+            ["id", "--check", "110105194912310021"],
+            {"valid": False, "birth_date": "1949-12-31", "division": "110105"},
+        ),
+        (
+            ["words", "--amount", "123456.78"],
+            {"amount": "123456.78", "words": "壹拾贰万叁仟肆佰伍拾陆元柒角捌分"},
+        ),
+    ],
+)
+def test_commands(capsys: pytest.CaptureFixture[str], args: list[str], expected: object) -> None:
+    status, output, err = run(capsys, *args)
+    assert status == 0, err
+    if expected is not None:
+        assert output == expected
+
+
+def test_cap_command(capsys: pytest.CaptureFixture[str]) -> None:
+    status, output, _ = run(capsys, "cap", "--lender", "private", "--contract-date", "2023-09-15")
+    assert status == 0
+    assert isinstance(output, dict)
+    assert output["annual_cap_percent"] == "13.80"
+    assert "3.45" in output["basis"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["fee", "--kind", "nonsense", "--amount", "1"], "invalid choice"),
+        (["fee", "--kind", "acceptance", "--amount", "abc"], "not a decimal"),
+        (
+            ["fee", "--kind", "execution", "--amount", "1000", "--halve"],
+            "only to the acceptance fee",
+        ),
+        (
+            ["deadline", "--event-date", "2026-12-20", "--days", "15"],
+            "no holiday calendar for 2027",
+        ),
+        (["deadline", "--event-date", "2024-01-01"], "exactly one"),
+        (["cap", "--lender", "private", "--contract-date", "2019-05-01"], "filed_on"),
+        (["interest", "--principal", "1", "--rate", "1"], "--days"),
+        (["case-number", "--parse", "（2024）蒙0105民初1号"], "use 内"),
+        (["case-number", "--year", "2024"], "missing"),
+        ([], "required"),
+    ],
+)
+def test_errors_exit_2_with_a_message(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    status, output, err = run(capsys, *args)
+    assert status == 2
+    assert output is None
+    assert message in err
