@@ -59,9 +59,20 @@ def _baseline(sample_data: list[tuple[str, dict]], workdir: Path) -> float:
     # Warm-up (profile creation) is not counted.
     profile = workdir / "lo-profile"
     (docx_dir / "warm.docx").write_bytes(render_docx(*sample_data[0]))
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(workdir / "warm"),
-                    str(docx_dir / "warm.docx")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(workdir / "warm"),
+            str(docx_dir / "warm.docx"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (docx_dir / "warm.docx").unlink()
     started = time.perf_counter()
     files = []
@@ -69,9 +80,20 @@ def _baseline(sample_data: list[tuple[str, dict]], workdir: Path) -> float:
         path = docx_dir / f"{i:04d}-{kind}.docx"
         path.write_bytes(render_docx(kind, data))
         files.append(str(path))
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(workdir / "pdf"), *files],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(workdir / "pdf"),
+            *files,
+        ],
+        check=True,
+        capture_output=True,
+    )
     elapsed = time.perf_counter() - started
     made = len(list((workdir / "pdf").glob("*.pdf")))
     if made != len(files):
@@ -136,8 +158,12 @@ def main() -> None:
 
     # ---- rendering alone, per document: typst vs docxtpl + LibreOffice, same sample ----
     sample_cases = cases_for_documents(ids[: args.sample])
-    sample = [(k, d) for c in sample_cases for spec in packets_for(c, issued_on=c.filed_on)
-              for k, d in spec.documents]
+    sample = [
+        (k, d)
+        for c in sample_cases
+        for spec in packets_for(c, issued_on=c.filed_on)
+        for k, d in spec.documents
+    ]
     render_pdf(*sample[0])  # the compiler is created once per process; not counted
     t = time.perf_counter()
     for kind, data in sample:

@@ -21,6 +21,12 @@ from jiefen.privacy import blind_index
 PASSWORD = "test-pass-123"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Tests create many users; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def court(db: Any) -> Organisation:
     return Organisation.objects.create(

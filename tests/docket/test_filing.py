@@ -27,25 +27,34 @@ def pdf_text(data: bytes) -> str:
 
 @pytest.fixture
 def series(court: Any, bank: Any) -> Series:
-    return Series.objects.create(institution=bank, court=court, case_type="financial_loan",
-                                 product="个人消费贷款")
+    return Series.objects.create(
+        institution=bank, court=court, case_type="financial_loan", product="个人消费贷款"
+    )
 
 
 def test_file_series_numbers_fees_procedure(make_case: Any, staff: Any, series: Series) -> None:
     small = make_case(series=series, state=State.AWAITING_FILING, claim_total=Decimal("8000.00"))
-    summary = make_case(series=series, state=State.AWAITING_FILING,
-                        claim_total=Decimal("123456.78"))
-    missing = make_case(series=series, state=State.SCREENING, claim_total=Decimal("45000.00"),
-                        unreachable=True)
+    summary = make_case(
+        series=series, state=State.AWAITING_FILING, claim_total=Decimal("123456.78")
+    )
+    missing = make_case(
+        series=series, state=State.SCREENING, claim_total=Decimal("45000.00"), unreachable=True
+    )
     not_filable = make_case(series=series, state=State.RECEIVED)
     clerk = staff["clerks"][0]
-    result = file_cases([small.pk, summary.pk, missing.pk, not_filable.pk], by=clerk,
-                        filed_on=FILED_ON)
+    result = file_cases(
+        [small.pk, summary.pk, missing.pk, not_filable.pk], by=clerk, filed_on=FILED_ON
+    )
     assert sorted(result.filed) == sorted([small.pk, summary.pk, missing.pk])
     assert result.skipped == [not_filable.pk]
-    small.refresh_from_db(); summary.refresh_from_db(); missing.refresh_from_db()
+    small.refresh_from_db()
+    summary.refresh_from_db()
+    missing.refresh_from_db()
     assert [c.case_number for c in (small, summary, missing)] == [
-        "（2025）渝0105民初1号", "（2025）渝0105民初2号", "（2025）渝0105民初3号"]
+        "（2025）渝0105民初1号",
+        "（2025）渝0105民初2号",
+        "（2025）渝0105民初3号",
+    ]
     assert small.state == summary.state == missing.state == State.FILED
     # Chongqing's small-claims threshold is well above 8,000 → small claims, fee 50 halved.
     assert small.procedure == "small_claims" and small.acceptance_fee == Decimal("25.00")
@@ -61,25 +70,39 @@ def test_file_series_numbers_fees_procedure(make_case: Any, staff: Any, series: 
 
 
 def test_unreachable_with_confirmed_contact_is_not_public_notice(
-        make_case: Any, make_party: Any, staff: Any) -> None:
+    make_case: Any, make_party: Any, staff: Any
+) -> None:
     party = make_party("李四")
-    Contact.objects.create(party=party, kind=ContactKind.MOBILE, value="13800001111",
-                           source=ContactSource.PARTY, confirmed=True)
-    case = make_case(defendant=party, state=State.AWAITING_FILING, unreachable=True,
-                     claim_total=Decimal("45000.00"))
+    Contact.objects.create(
+        party=party,
+        kind=ContactKind.MOBILE,
+        value="13800001111",
+        source=ContactSource.PARTY,
+        confirmed=True,
+    )
+    case = make_case(
+        defendant=party,
+        state=State.AWAITING_FILING,
+        unreachable=True,
+        claim_total=Decimal("45000.00"),
+    )
     file_cases([case.pk], by=staff["clerks"][0], filed_on=FILED_ON)
     case.refresh_from_db()
     assert case.procedure == "small_claims"
 
 
-@pytest.mark.parametrize(("rounding", "after", "fee"), [
-    ("half_up_yuan", False, Decimal("1385.00")),
-    ("fen", False, Decimal("1384.57")),
-    ("truncate_yuan", False, Decimal("1384.00")),
-    ("half_up_yuan", True, Decimal("1384.50")),
-])
-def test_fee_follows_court_rounding_policy(make_case: Any, staff: Any, court: Any, rounding: str,
-                                           after: bool, fee: Decimal) -> None:
+@pytest.mark.parametrize(
+    ("rounding", "after", "fee"),
+    [
+        ("half_up_yuan", False, Decimal("1385.00")),
+        ("fen", False, Decimal("1384.57")),
+        ("truncate_yuan", False, Decimal("1384.00")),
+        ("half_up_yuan", True, Decimal("1384.50")),
+    ],
+)
+def test_fee_follows_court_rounding_policy(
+    make_case: Any, staff: Any, court: Any, rounding: str, after: bool, fee: Decimal
+) -> None:
     court.fee_rounding = rounding
     court.fee_halve_after_rounding = after
     court.save()
@@ -89,8 +112,9 @@ def test_fee_follows_court_rounding_policy(make_case: Any, staff: Any, court: An
     assert case.procedure == "summary" and case.acceptance_fee == fee
 
 
-def test_series_above_capacity_is_split_evenly(make_case: Any, staff: Any, court: Any,
-                                               series: Series) -> None:
+def test_series_above_capacity_is_split_evenly(
+    make_case: Any, staff: Any, court: Any, series: Series
+) -> None:
     court.judge_capacity = 3
     court.save()
     cases = [make_case(series=series, state=State.AWAITING_FILING) for _ in range(7)]
@@ -101,13 +125,15 @@ def test_series_above_capacity_is_split_evenly(make_case: Any, staff: Any, court
     assert sorted(per_judge.values()) == [2, 2, 3]
 
 
-def test_next_series_goes_to_least_loaded_judge(make_case: Any, staff: Any, court: Any,
-                                                bank: Any, series: Series) -> None:
+def test_next_series_goes_to_least_loaded_judge(
+    make_case: Any, staff: Any, court: Any, bank: Any, series: Series
+) -> None:
     first = [make_case(series=series, state=State.AWAITING_FILING) for _ in range(3)]
     file_cases([c.pk for c in first], by=staff["clerks"][0], filed_on=FILED_ON)
     busy = Case.objects.get(pk=first[0].pk).judge_id
-    other = Series.objects.create(institution=bank, court=court, case_type="credit_card",
-                                  product="信用卡")
+    other = Series.objects.create(
+        institution=bank, court=court, case_type="credit_card", product="信用卡"
+    )
     second = [make_case(series=other, state=State.AWAITING_FILING) for _ in range(2)]
     file_cases([c.pk for c in second], by=staff["clerks"][0], filed_on=FILED_ON)
     judges = set(Case.objects.filter(series=other).values_list("judge_id", flat=True))
@@ -131,10 +157,20 @@ def test_filing_job_produces_signed_documents(make_case: Any, staff: Any, series
     case.refresh_from_db()
     docs = StoredDocument.objects.filter(case=case)
     kinds = sorted(docs.values_list("kind", flat=True))
-    assert kinds == sorted(["packet", "packet", "acceptance_notice", "fee_notice",
-                            "address_confirmation", "address_confirmation", "notice_to_respond",
-                            "evidence_notice", "summons", "complaint_copy"])
-    assert job.documents == 8
+    assert kinds == sorted(
+        [
+            "packet",
+            "packet",
+            "acceptance_notice",
+            "fee_notice",
+            "address_confirmation",
+            "notice_to_respond",
+            "evidence_notice",
+            "summons",
+            "complaint_copy",
+        ]
+    )
+    assert job.documents == 7
     defendant = case.case_parties.get().party.name
     fee_words = amount_in_words(case.acceptance_fee)
     for doc in docs:
@@ -158,4 +194,14 @@ def test_filing_job_produces_signed_documents(make_case: Any, staff: Any, series
     assert "二〇二" in respond  # the date under the seal in Chinese numerals
     # Re-running the job renders nothing twice.
     run_job(job.pk, inline=True)
-    assert StoredDocument.objects.filter(case=case).count() == 10
+    assert StoredDocument.objects.filter(case=case).count() == 9
+
+
+def test_stats_filing_section(make_case: Any, staff: Any, series: Series) -> None:
+    from jiefen.stats.management.commands.stats import collect
+
+    make_case(series=series, state=State.AWAITING_FILING, claim_total=Decimal("123456.78"))
+    job = start_filing(by=staff["clerks"][0], series=series, run_now=True)
+    run_job(job.pk, inline=True)
+    filing = collect()["filing"]
+    assert filing == {"filed": 1, "documents": 7, "signed_documents": 7, "fees_total": "1385.00"}

@@ -43,8 +43,10 @@ def _file_in_parallel(groups: list[list[int]], clerk: Any) -> list[BaseException
 
 
 def _assert_gapless() -> None:
-    numbers = [parse_case_number(n).seq
-               for n in Case.objects.exclude(case_number=None).values_list("case_number", flat=True)]
+    numbers = [
+        parse_case_number(n).seq
+        for n in Case.objects.exclude(case_number=None).values_list("case_number", flat=True)
+    ]
     assert sorted(numbers) == list(range(1, WORKERS * PER_WORKER + 1))
 
 
@@ -61,7 +63,9 @@ def test_parallel_workers_sqlite_or_postgres(make_case: Any, staff: Any) -> None
 @pytest.mark.django_db(transaction=True)
 def test_parallel_workers_postgres_row_lock(make_case: Any, staff: Any) -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SELECT … FOR UPDATE on the counter row (SQLite locks the whole database instead; covered above)")
+        pytest.skip(
+            "needs PostgreSQL: SELECT … FOR UPDATE on the counter row (SQLite locks the whole database instead; covered above)"
+        )
     cases = [make_case(state=State.AWAITING_FILING) for _ in range(WORKERS * PER_WORKER)]
     # Overlapping requests: every worker tries to file ALL cases; each case is filed exactly once.
     groups = [[c.pk for c in cases] for _ in range(WORKERS)]

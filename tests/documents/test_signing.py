@@ -25,8 +25,13 @@ def clerk(court: Any, make_user: Any) -> Any:
 
 def test_issue_document_signs_stores_and_hashes(make_case: Any, clerk: Any) -> None:
     case = make_case(case_number="（2025）渝0105民初7号")
-    doc = issue_document(case, "generic", recipient="张三", by=clerk,
-                         context={"title": "通知书", "paragraphs": ["请于2025年7月8日前到庭。"]})
+    doc = issue_document(
+        case,
+        "generic",
+        recipient="张三",
+        by=clerk,
+        context={"title": "通知书", "paragraphs": ["请于2025年7月8日前到庭。"]},
+    )
     data = doc.absolute_path.read_bytes()
     assert doc.signed and doc.sha256 == sha256(data) and doc.size == len(data)
     text = pdf_text(data)
@@ -39,8 +44,13 @@ def test_issue_document_signs_stores_and_hashes(make_case: Any, clerk: Any) -> N
 
 def test_tampered_pdf_fails_validation(make_case: Any, clerk: Any) -> None:
     case = make_case(case_number="（2025）渝0105民初8号")
-    doc = issue_document(case, "generic", recipient="张三", by=clerk,
-                         context={"title": "通知书", "paragraphs": ["应交案件受理费463元。"]})
+    doc = issue_document(
+        case,
+        "generic",
+        recipient="张三",
+        by=clerk,
+        context={"title": "通知书", "paragraphs": ["应交案件受理费463元。"]},
+    )
     data = bytearray(doc.absolute_path.read_bytes())
     # Change one byte inside the signed content (the document's first stream).
     pos = data.index(b"stream") + 20
@@ -51,21 +61,32 @@ def test_tampered_pdf_fails_validation(make_case: Any, clerk: Any) -> None:
     assert not validate(appended).ok
 
 
-def test_signature_from_another_ca_is_not_trusted(make_case: Any, clerk: Any, tmp_path: Any,
-                                                  monkeypatch: Any) -> None:
+def test_signature_from_another_ca_is_not_trusted(
+    make_case: Any, clerk: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
     from jiefen.documents import keys
 
     case = make_case(case_number="（2025）渝0105民初9号")
-    doc = issue_document(case, "generic", recipient="张三", by=clerk,
-                         context={"title": "通知书", "paragraphs": ["无"]})
+    doc = issue_document(
+        case,
+        "generic",
+        recipient="张三",
+        by=clerk,
+        context={"title": "通知书", "paragraphs": ["无"]},
+    )
     other = keys._load_cert(keys.ensure_ca(tmp_path / "other"))
     assert not validate(doc.absolute_path.read_bytes(), trust_roots=[other]).ok
 
 
 def test_documents_are_append_only(make_case: Any, clerk: Any) -> None:
     case = make_case(case_number="（2025）渝0105民初10号")
-    doc = issue_document(case, "generic", recipient="张三", by=clerk,
-                         context={"title": "通知书", "paragraphs": ["无"]})
+    doc = issue_document(
+        case,
+        "generic",
+        recipient="张三",
+        by=clerk,
+        context={"title": "通知书", "paragraphs": ["无"]},
+    )
     doc.title = "改过的"
     with pytest.raises(AppendOnlyError):
         doc.save()

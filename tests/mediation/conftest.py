@@ -20,8 +20,9 @@ def sms_gateway() -> Iterator[GatewayServer]:
 
 
 @pytest.fixture(autouse=True)
-def _gateway_env(sms_gateway: GatewayServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Any,
-                 settings: Any) -> None:
+def _gateway_env(
+    sms_gateway: GatewayServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Any, settings: Any
+) -> None:
     monkeypatch.setenv("JIEFEN_SMS_GATEWAY_URL", sms_gateway.url)
     settings.JIEFEN_VAR_DIR = tmp_path
     # Test users need no slow password hashing.
@@ -46,8 +47,9 @@ def mediators(mediation_org: Organisation, make_user: Callable[..., User]) -> li
 
 @pytest.fixture
 def series(court: Organisation, bank: Organisation) -> Series:
-    return Series.objects.create(institution=bank, court=court, case_type="financial_loan",
-                                 product="个人消费贷款")
+    return Series.objects.create(
+        institution=bank, court=court, case_type="financial_loan", product="个人消费贷款"
+    )
 
 
 _phones = iter(range(13800000000, 13899999999))
@@ -65,8 +67,12 @@ def screened_case(make_case: Callable[..., Case], series: Series) -> Callable[..
         fields.setdefault("claim_total", Decimal("47100.00"))
         case = make_case(**fields)
         phone = str(next(_phones))
-        Contact.objects.create(party=case.defendants[0].party, kind=ContactKind.MOBILE, value=phone,
-                               source=ContactSource.INSTITUTION)
+        Contact.objects.create(
+            party=case.defendants[0].party,
+            kind=ContactKind.MOBILE,
+            value=phone,
+            source=ContactSource.INSTITUTION,
+        )
         case.phone = phone  # type: ignore[attr-defined]
         return case
 

@@ -30,7 +30,8 @@ def _open(cases, org, **kw):
 
 
 def test_assignment_balances_load_numbers_cases_and_skips_conflicted_mediator(
-        screened_case, mediation_org, mediators, bank, last_sms):
+    screened_case, mediation_org, mediators, bank, last_sms
+):
     Conflict.objects.create(mediator=mediators[0], institution=bank, reason="曾任该行法务")
     cases = [screened_case() for _ in range(6)]
     result = _open(cases, mediation_org, as_of=date(2025, 7, 1))
@@ -39,7 +40,9 @@ def test_assignment_balances_load_numbers_cases_and_skips_conflicted_mediator(
     assert {c.state for c in got} == {State.IN_MEDIATION}
     assert {c.mediator_id for c in got} == {mediators[1].pk, mediators[2].pk}
     assert sum(c.mediator_id == mediators[1].pk for c in got) == 3
-    assert [c.mediation_number for c in got] == [f"（2025）渝0105民诉前调{n}号" for n in range(1, 7)]
+    assert [c.mediation_number for c in got] == [
+        f"（2025）渝0105民诉前调{n}号" for n in range(1, 7)
+    ]
     # The notice is queued, then delivered through the SMS gateway over HTTP.
     assert Notice.objects.filter(status="queued").count() == 6
     assert actions.deliver_notices() == 6
@@ -50,7 +53,8 @@ def test_assignment_balances_load_numbers_cases_and_skips_conflicted_mediator(
 
 
 def test_whole_series_goes_to_one_mediator_and_nobody_conflicted_means_unassigned(
-        screened_case, mediation_org, mediators, bank):
+    screened_case, mediation_org, mediators, bank
+):
     cases = [screened_case() for _ in range(4)]
     result = _open(cases[:3], mediation_org, whole_series=True)
     assert len({c.mediator_id for c in Case.objects.filter(pk__in=result.opened)}) == 1
@@ -61,7 +65,9 @@ def test_whole_series_goes_to_one_mediator_and_nobody_conflicted_means_unassigne
     assert Case.objects.get(pk=cases[3].pk).state == State.SCREENING
 
 
-def test_manual_reassignment_refuses_a_conflicted_mediator(screened_case, mediation_org, mediators, bank, make_user):
+def test_manual_reassignment_refuses_a_conflicted_mediator(
+    screened_case, mediation_org, mediators, bank, make_user
+):
     case = screened_case()
     _open([case], mediation_org)
     case.refresh_from_db()
@@ -81,6 +87,7 @@ def in_mediation(screened_case, mediation_org, mediators):
         m = MediationCase.objects.select_related("case").get(case=case)
         m.phone = case.phone
         return m
+
     return make
 
 
@@ -89,18 +96,30 @@ def agent(make_user, bank):
     return make_user(Role.BANK_AGENT, bank)
 
 
-def test_plan_inside_the_standing_rule_is_accepted_at_once_outside_waits_for_the_bank(in_mediation, agent):
-    actions.set_rule(by=agent, max_instalments=24, min_first_payment_percent=Decimal("10"),
-                     waivable=["penalty_interest", "compound_interest"])
+def test_plan_inside_the_standing_rule_is_accepted_at_once_outside_waits_for_the_bank(
+    in_mediation, agent
+):
+    actions.set_rule(
+        by=agent,
+        max_instalments=24,
+        min_first_payment_percent=Decimal("10"),
+        waivable=["penalty_interest", "compound_interest"],
+    )
     inside, outside = in_mediation(), in_mediation()
     due = TODAY + timedelta(days=10)
-    offer = actions.propose_plan(inside, instalments=12, first_payment=Decimal("5000"), first_due=due,
-                                 waived=["penalty_interest", "compound_interest"])
+    offer = actions.propose_plan(
+        inside,
+        instalments=12,
+        first_payment=Decimal("5000"),
+        first_due=due,
+        waived=["penalty_interest", "compound_interest"],
+    )
     assert offer.status == OfferStatus.ACCEPTED and offer.decided_by_rule
     assert offer.total == Decimal("46234.56") and offer.waived_amount == Decimal("865.44")
     assert inside.agreement.sha256 and len(inside.agreement.sha256) == 64
-    offer2 = actions.propose_plan(outside, instalments=36, first_payment=Decimal("1000"), first_due=due,
-                                  waived=["interest"])
+    offer2 = actions.propose_plan(
+        outside, instalments=36, first_payment=Decimal("1000"), first_due=due, waived=["interest"]
+    )
     assert offer2.status == OfferStatus.OPEN
     assert any("36期" in r for r in offer2.outside_reasons)
     assert any("利息" in r for r in offer2.outside_reasons)
@@ -113,17 +132,26 @@ def test_plan_inside_the_standing_rule_is_accepted_at_once_outside_waits_for_the
     assert MediationCase.objects.get(pk=outside.pk).response == "accepted"
 
 
-def test_bulk_offer_supersedes_open_offers_and_only_reaches_own_cases(in_mediation, mediators, last_sms):
+def test_bulk_offer_supersedes_open_offers_and_only_reaches_own_cases(
+    in_mediation, mediators, last_sms
+):
     meds = [in_mediation() for _ in range(4)]
     mediator = meds[0].case.mediator
     series = meds[0].case.series
-    bulk = actions.send_bulk_offer(series, by=mediator, instalments=6, first_payment_percent=Decimal("20"),
-                                   waived=["penalty_interest"])
+    bulk = actions.send_bulk_offer(
+        series,
+        by=mediator,
+        instalments=6,
+        first_payment_percent=Decimal("20"),
+        waived=["penalty_interest"],
+    )
     mine = [m for m in meds if m.case.mediator_id == mediator.pk]
     assert bulk.count == len(mine) == bulk.offers.count()
     o = bulk.offers.get(mediation=mine[0])
     assert o.total == Decimal("46300.00") and o.first_payment == Decimal("9260.00")
-    again = actions.send_bulk_offer(series, by=mediator, instalments=3, first_payment_percent=Decimal("0"))
+    again = actions.send_bulk_offer(
+        series, by=mediator, instalments=3, first_payment_percent=Decimal("0")
+    )
     o.refresh_from_db()
     assert o.status == OfferStatus.SUPERSEDED and again.count == len(mine)
     actions.deliver_notices()
@@ -146,7 +174,9 @@ def _signed(m, agent, last_sms):
     code = actions.issue_code(m, "sign")
     assert code in last_sms(m.phone)
     with pytest.raises(ActionRefused, match="验证码"):
-        actions.sign_as_borrower(agreement, code="000000" if code != "000000" else "111111", ip="10.0.0.9")
+        actions.sign_as_borrower(
+            agreement, code="000000" if code != "000000" else "111111", ip="10.0.0.9"
+        )
     actions.sign_as_borrower(agreement, code=code, ip="10.0.0.9")
     assert actions.sign_many([agreement.pk], by=agent, ip="10.0.0.1") == 1
     assert actions.sign_many([agreement.pk], by=m.case.mediator, ip="10.0.0.2") == 1
@@ -165,7 +195,8 @@ def test_signed_agreement_mediates_the_case_with_evidence_and_plan(in_mediation,
 
 
 def test_judicial_confirmation_is_free_numbered_and_ruled_by_the_judge(
-        in_mediation, agent, last_sms, make_user, court):
+    in_mediation, agent, last_sms, make_user, court
+):
     judge = make_user(Role.JUDGE, court)
     m = _signed(in_mediation(), agent, last_sms)
     conf = actions.apply_confirmation(m, by=agent)
@@ -175,7 +206,9 @@ def test_judicial_confirmation_is_free_numbered_and_ruled_by_the_judge(
         actions.rule_on_confirmation(conf, by=make_user(Role.JUDGE, court), confirm=True)
     actions.rule_on_confirmation(conf, by=judge, confirm=True)
     m.refresh_from_db()
-    assert Case.objects.get(pk=m.case_id).state == State.CONFIRMED and m.outcome == Outcome.CONFIRMED
+    assert (
+        Case.objects.get(pk=m.case_id).state == State.CONFIRMED and m.outcome == Outcome.CONFIRMED
+    )
 
 
 def test_confirmation_after_30_days_is_refused(in_mediation, agent, last_sms, make_user, court):
@@ -187,8 +220,17 @@ def test_confirmation_after_30_days_is_refused(in_mediation, agent, last_sms, ma
 
 def test_payment_order_fee_objection_and_effect(in_mediation, agent, last_sms, make_user, court):
     judge = make_user(Role.JUDGE, court)
-    m1 = _signed(in_mediation(principal=Decimal("45000"), interest=Decimal("0"), penalty_interest=Decimal("0"),
-                              compound_interest=Decimal("0"), claim_total=Decimal("45000")), agent, last_sms)
+    m1 = _signed(
+        in_mediation(
+            principal=Decimal("45000"),
+            interest=Decimal("0"),
+            penalty_interest=Decimal("0"),
+            compound_interest=Decimal("0"),
+            claim_total=Decimal("45000"),
+        ),
+        agent,
+        last_sms,
+    )
     po = actions.apply_payment_order(m1, by=agent)
     assert po.fee == Decimal("308.33") and "民督" in po.case_number  # 办法 Art. 14(三): 925 / 3
     actions.issue_payment_order(po, by=judge, served_on=date(2024, 9, 20))
@@ -208,12 +250,17 @@ def test_expired_mediation_goes_to_filing(in_mediation):
     moved = actions.expire_mediations(as_of=m.deadline + timedelta(days=1))
     assert moved == [m.case_id]
     m.refresh_from_db()
-    assert m.outcome == Outcome.TO_FILING and Case.objects.get(pk=m.case_id).state == State.AWAITING_FILING
+    assert (
+        m.outcome == Outcome.TO_FILING
+        and Case.objects.get(pk=m.case_id).state == State.AWAITING_FILING
+    )
 
 
 def _plan_case(in_mediation, agent, last_sms):
     m = in_mediation()
-    actions.propose_plan(m, instalments=3, first_payment=Decimal("10000"), first_due=TODAY + timedelta(days=5))
+    actions.propose_plan(
+        m, instalments=3, first_payment=Decimal("10000"), first_due=TODAY + timedelta(days=5)
+    )
     m.refresh_from_db()
     offer = m.offers.get()
     actions.decide_offer(offer, by=agent, approve=True)  # no rule set: the bank approves by hand
@@ -226,17 +273,20 @@ def _plan_case(in_mediation, agent, last_sms):
 
 
 def test_payments_csv_matches_instalments_and_missed_title_opens_enforcement(
-        in_mediation, agent, last_sms, make_user, court, bank):
+    in_mediation, agent, last_sms, make_user, court, bank
+):
     judge = make_user(Role.JUDGE, court)
     m = _plan_case(in_mediation, agent, last_sms)
     amounts = [i.amount for i in m.plan.instalments.all()]
     assert amounts == [Decimal("10000.00"), Decimal("18550.00"), Decimal("18550.00")]
     conf = actions.apply_confirmation(m, by=agent)
     actions.rule_on_confirmation(conf, by=judge, confirm=True)
-    csv_text = ("合同编号,流水号,金额,还款日期\n"
-                f"{m.case.contract_number},P-1,10000.00,{TODAY + timedelta(days=5)}\n"
-                f"{m.case.contract_number},P-2,550.00,{TODAY + timedelta(days=30)}\n"
-                "NOPE,P-3,1.00,2025-01-01\n")
+    csv_text = (
+        "合同编号,流水号,金额,还款日期\n"
+        f"{m.case.contract_number},P-1,10000.00,{TODAY + timedelta(days=5)}\n"
+        f"{m.case.contract_number},P-2,550.00,{TODAY + timedelta(days=30)}\n"
+        "NOPE,P-3,1.00,2025-01-01\n"
+    )
     report = actions.record_payments(bank, actions.parse_csv(csv_text), by=agent, source="csv")
     assert (report.recorded, report.unmatched) == (2, ["NOPE"])
     again = actions.record_payments(bank, actions.parse_csv(csv_text), by=agent, source="csv")
@@ -246,9 +296,15 @@ def test_payments_csv_matches_instalments_and_missed_title_opens_enforcement(
     second = m.plan.instalments.get(number=2)
     # Within the grace period nothing happens; after it, an enforcement application is opened.
     assert actions.sweep_missed(as_of=second.due_date + timedelta(days=m.plan.grace_days)) == {
-        "enforcement_drafts": 0, "to_filing": 0}
-    assert actions.sweep_missed(as_of=second.due_date + timedelta(days=m.plan.grace_days + 1))[
-        "enforcement_drafts"] == 1
+        "enforcement_drafts": 0,
+        "to_filing": 0,
+    }
+    assert (
+        actions.sweep_missed(as_of=second.due_date + timedelta(days=m.plan.grace_days + 1))[
+            "enforcement_drafts"
+        ]
+        == 1
+    )
     draft = EnforcementDraft.objects.get(mediation=m)
     assert draft.unpaid == Decimal("36550.00") and draft.missed_instalment == 2
     assert draft.execution_fee == Decimal("448.25")  # 办法 Art. 14(一): 36,550 × 1.5% − 100
@@ -269,8 +325,9 @@ def test_missed_unconfirmed_agreement_goes_to_filing(in_mediation, agent, last_s
 
 def test_paid_in_full_closes_the_case(in_mediation, agent, last_sms, bank):
     m = _signed(in_mediation(), agent, last_sms)
-    actions.record_payments(bank, [actions.PaymentRow(m.case.contract_number, "X1", Decimal("47100"), TODAY)],
-                            by=agent)
+    actions.record_payments(
+        bank, [actions.PaymentRow(m.case.contract_number, "X1", Decimal("47100"), TODAY)], by=agent
+    )
     m.plan.refresh_from_db()
     assert m.plan.status == PlanStatus.COMPLETED
     assert Case.objects.get(pk=m.case_id).state == State.CLOSED

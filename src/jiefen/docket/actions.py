@@ -28,8 +28,8 @@ from jiefen.docket import rules
 from jiefen.docket.models import CaseNumberCounter, Filing, FilingJob
 from jiefen.law.case_numbers import CaseNumber
 from jiefen.law.fees import preservation_fee
-from jiefen.lawdata.selectors import current_parameters
 from jiefen.law.periods import HolidayCalendar
+from jiefen.lawdata.selectors import current_parameters
 
 CIVIL_FIRST_INSTANCE = "民初"
 PRESERVATION = "财保"
@@ -59,14 +59,20 @@ def take_numbers(court: Organisation, year: int, type_code: str, n: int) -> int:
 
 def judge_loads(court: Organisation) -> dict[int, int]:
     judges = User.objects.filter(organisation=court, role=Role.JUDGE, is_active=True)
-    return dict(judges.annotate(n=Count("judged_cases", filter=Q(judged_cases__state__in=OPEN_STATES)))
-                .values_list("pk", "n"))
+    return dict(
+        judges.annotate(
+            n=Count("judged_cases", filter=Q(judged_cases__state__in=OPEN_STATES))
+        ).values_list("pk", "n")
+    )
 
 
 def clerk_loads(court: Organisation) -> dict[int, int]:
     clerks = User.objects.filter(organisation=court, role=Role.CLERK, is_active=True)
-    return dict(clerks.annotate(n=Count("clerked_cases", filter=Q(clerked_cases__state__in=OPEN_STATES)))
-                .values_list("pk", "n"))
+    return dict(
+        clerks.annotate(
+            n=Count("clerked_cases", filter=Q(clerked_cases__state__in=OPEN_STATES))
+        ).values_list("pk", "n")
+    )
 
 
 @dataclass
@@ -81,7 +87,8 @@ def _public_notice_ids(case_ids: list[int]) -> set[int]:
     confirmed = Contact.objects.filter(party__case_links__case_id=OuterRef("pk"), confirmed=True)
     return set(
         Case.objects.filter(pk__in=case_ids, unreachable=True)
-        .annotate(has_confirmed=Exists(confirmed)).filter(has_confirmed=False)
+        .annotate(has_confirmed=Exists(confirmed))
+        .filter(has_confirmed=False)
         .values_list("pk", flat=True)
     )
 
@@ -112,7 +119,11 @@ def _assign(cases: list[Case], court: Organisation) -> dict[int, tuple[int, int]
 
 
 def file_cases(
-    case_ids: list[int], *, by: User, filed_on: date | None = None, preservation: bool = False,
+    case_ids: list[int],
+    *,
+    by: User,
+    filed_on: date | None = None,
+    preservation: bool = False,
     job: FilingJob | None = None,
 ) -> FilingResult:
     """File every case of `case_ids` that is filable (screening / awaiting_filing); one court."""
@@ -122,7 +133,8 @@ def file_cases(
     result = FilingResult()
     with transaction.atomic():
         cases = list(
-            Case.objects.select_for_update().filter(pk__in=case_ids, state__in=FILABLE)
+            Case.objects.select_for_update()
+            .filter(pk__in=case_ids, state__in=FILABLE)
             .order_by("series_id", "pk")
         )
         result.skipped = sorted(set(case_ids) - {c.pk for c in cases})
@@ -138,16 +150,20 @@ def file_cases(
         public_notice = _public_notice_ids([c.pk for c in cases])
         assignment = _assign(cases, court)
         first = take_numbers(court, filed_on.year, CIVIL_FIRST_INSTANCE, len(cases))
-        first_pres = (take_numbers(court, filed_on.year, PRESERVATION, len(cases))
-                      if preservation else 0)
+        first_pres = (
+            take_numbers(court, filed_on.year, PRESERVATION, len(cases)) if preservation else 0
+        )
         code = court.court_code or court.code
         filings: list[Filing] = []
         judge_slots: dict[int, int] = defaultdict(int)
         tz = timezone.get_current_timezone()
         for i, case in enumerate(cases):
             choice = rules.choose_procedure(
-                case.claim_total, public_notice=case.pk in public_notice,
-                province=court.province, as_of=filed_on, params=params,
+                case.claim_total,
+                public_notice=case.pk in public_notice,
+                province=court.province,
+                as_of=filed_on,
+                params=params,
             )
             fee = rules.filing_fee(case.claim_total, choice.procedure, policy, filed_on, params)
             judge_id, clerk_id = assignment[case.pk]
@@ -161,52 +177,97 @@ def file_cases(
             pres_number = pres_fee = None
             if preservation:
                 pres_number = str(CaseNumber(filed_on.year, code, PRESERVATION, first_pres + i))
-                pres_fee = preservation_fee(case.claim_total, policy=policy, as_of=filed_on,
-                                            params=params).payable
+                pres_fee = preservation_fee(
+                    case.claim_total, policy=policy, as_of=filed_on, params=params
+                ).payable
             slot = judge_slots[judge_id]
             judge_slots[judge_id] += 1
             hearing = rules.hearing_slot(filed_on, slot, calendar)
-            filings.append(Filing(
-                case=case, job=job, filed_on=filed_on, sequence=first + i,
-                procedure_reason=choice.reason[:200], fee_full=fee.full, fee_halved=fee.halved,
-                preservation_number=pres_number, preservation_fee=pres_fee,
-                hearing_at=timezone.make_aware(hearing, tz) if timezone.is_naive(hearing) else hearing,
-                hearing_place=f"本院第{(judge_id % 6) + 1}法庭",
-                evidence_days=rules.EVIDENCE_DAYS[choice.procedure],
-            ))
+            filings.append(
+                Filing(
+                    case=case,
+                    job=job,
+                    filed_on=filed_on,
+                    sequence=first + i,
+                    procedure_reason=choice.reason[:200],
+                    fee_full=fee.full,
+                    fee_halved=fee.halved,
+                    preservation_number=pres_number,
+                    preservation_fee=pres_fee,
+                    hearing_at=timezone.make_aware(hearing, tz)
+                    if timezone.is_naive(hearing)
+                    else hearing,
+                    hearing_place=f"本院第{(judge_id % 6) + 1}法庭",
+                    evidence_days=rules.EVIDENCE_DAYS[choice.procedure],
+                )
+            )
             result.fees_total += fee.payable
         Case.objects.bulk_update(
-            cases, ["case_number", "procedure", "acceptance_fee", "filed_on", "judge", "clerk",
-                    "updated_at"], batch_size=500,
+            cases,
+            [
+                "case_number",
+                "procedure",
+                "acceptance_fee",
+                "filed_on",
+                "judge",
+                "clerk",
+                "updated_at",
+            ],
+            batch_size=500,
         )
         Filing.objects.bulk_create(filings, batch_size=500)
-        result.filed = transition_many([c.pk for c in cases], "file", by=by,
-                                       note=f"批量立案（{len(cases)}件）")
-        audit(actor_id=by.pk, action="docket.file_cases", object_type="court", object_id=court.pk,
-              payload={"cases": len(cases), "first": str(cases[0].case_number),
-                       "last": str(cases[-1].case_number), "fees_total": str(result.fees_total),
-                       "preservation": preservation})
+        result.filed = transition_many(
+            [c.pk for c in cases], "file", by=by, note=f"批量立案（{len(cases)}件）"
+        )
+        audit(
+            actor_id=by.pk,
+            action="docket.file_cases",
+            object_type="court",
+            object_id=court.pk,
+            payload={
+                "cases": len(cases),
+                "first": str(cases[0].case_number),
+                "last": str(cases[-1].case_number),
+                "fees_total": str(result.fees_total),
+                "preservation": preservation,
+            },
+        )
     return result
 
 
 def start_filing(
-    *, by: User, case_ids: list[int] | None = None, series: Series | None = None,
-    preservation: bool = False, run_now: bool = False,
+    *,
+    by: User,
+    case_ids: list[int] | None = None,
+    series: Series | None = None,
+    preservation: bool = False,
+    run_now: bool = False,
 ) -> FilingJob:
     """Record a filing job for a series (or given cases) and queue its task after commit."""
     if series is not None and case_ids is None:
-        case_ids = list(series.cases.filter(state__in=FILABLE).order_by("pk").values_list("pk", flat=True))
+        case_ids = list(
+            series.cases.filter(state__in=FILABLE).order_by("pk").values_list("pk", flat=True)
+        )
     ids = list(case_ids or [])
     if not ids:
         raise TransitionRefused("没有可立案的案件（需处于「诉前筛查」或「待立案」状态）")
     court_id = Case.objects.filter(pk=ids[0]).values_list("court_id", flat=True).get()
     with transaction.atomic():
         job = FilingJob.objects.create(
-            court_id=court_id, series=series, case_ids=ids, preservation=preservation,
-            total=len(ids), requested_by=by,
+            court_id=court_id,
+            series=series,
+            case_ids=ids,
+            preservation=preservation,
+            total=len(ids),
+            requested_by=by,
         )
-        audit(actor_id=by.pk, action="docket.start_filing", object_type="filing_job",
-              object_id=job.pk, payload={"cases": len(ids), "series": series.pk if series else None})
+        audit(
+            actor_id=by.pk,
+            action="docket.start_filing",
+            object_type="filing_job",
+            object_id=job.pk,
+            payload={"cases": len(ids), "series": series.pk if series else None},
+        )
         if not run_now:
             from jiefen.docket.tasks import run_filing_job
 

@@ -20,13 +20,18 @@ from jiefen.docket.tasks import run_job
 from jiefen.documents.keys import ensure_court_seal, keys_dir
 
 DEMO_LIMIT = 300
+WAITING = 200  # cases left for the clerk to file with one click in the browser
 
 
 def _pick_series(court: Organisation) -> tuple[Series | None, str]:
     for state in ("awaiting_filing", "screening"):
-        s = (Series.objects.filter(court=court)
-             .annotate(n=Count("cases", filter=Q(cases__state=state))).filter(n__gt=0)
-             .order_by("-n").first())
+        s = (
+            Series.objects.filter(court=court)
+            .annotate(n=Count("cases", filter=Q(cases__state=state)))
+            .filter(n__gt=0)
+            .order_by("-n")
+            .first()
+        )
         if s is not None:
             return s, state
     return None, ""
@@ -41,12 +46,22 @@ def run_filing_demo(out: Any) -> None:
     if series is None:
         bank = Organisation.objects.get(code="BANK01")
         series = make_series(court, bank, 80, product="个人消费贷款（演示）")
-        make_series(court, Organisation.objects.get(code="BANK02"), 40, product="信用卡分期（演示）", seed=7)
         state = "awaiting_filing"
-    ids = list(series.cases.filter(state=state).order_by("pk").values_list("pk", flat=True)[:DEMO_LIMIT])
+    ids = list(
+        series.cases.filter(state=state).order_by("pk").values_list("pk", flat=True)[:DEMO_LIMIT]
+    )
     started = time.perf_counter()
     job = start_filing(by=clerk, case_ids=ids, series=series, run_now=True)
     run_job(job.pk, inline=True)
     job.refresh_from_db()
-    out.write(f"· 批量立案：{series} {job.filed} 件，生成签章文书 {job.documents} 份，"
-              f"用时 {time.perf_counter() - started:.1f} 秒（书记员 clerk1 在案件页可预览、下载）")
+    out.write(
+        f"· 批量立案：{series} {job.filed} 件，生成签章文书 {job.documents} 份，"
+        f"用时 {time.perf_counter() - started:.1f} 秒（书记员 clerk1 在案件页可预览、下载）"
+    )
+    product = "个人信用消费贷款（待立案演示）"
+    waiting = Series.objects.filter(product=product, cases__state="awaiting_filing").first()
+    if waiting is None:
+        waiting = make_series(
+            court, Organisation.objects.get(code="BANK02"), WAITING, product=product, seed=7
+        )
+    out.write(f"· 待立案系列案：{waiting}（{WAITING} 件），留给书记员在「批量立案」页一键立案")

@@ -22,7 +22,9 @@ class CaseNumberCounter(models.Model):
         verbose_name = "案号计数器"
         verbose_name_plural = "案号计数器"
         constraints = [
-            models.UniqueConstraint(fields=["court", "year", "type_code"], name="one_counter_per_sequence")
+            models.UniqueConstraint(
+                fields=["court", "year", "type_code"], name="one_counter_per_sequence"
+            )
         ]
 
     def __str__(self) -> str:
@@ -40,8 +42,9 @@ class FilingJob(models.Model):
         FAILED = "failed", "失败"
 
     court = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    series = models.ForeignKey("cases.Series", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="filing_jobs")
+    series = models.ForeignKey(
+        "cases.Series", null=True, blank=True, on_delete=models.PROTECT, related_name="filing_jobs"
+    )
     case_ids = models.JSONField("案件", default=list)
     preservation = models.BooleanField("同时申请财产保全", default=False)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
@@ -50,7 +53,9 @@ class FilingJob(models.Model):
     documented = models.PositiveIntegerField("已生成文书的案件", default=0)
     documents = models.PositiveIntegerField("文书数", default=0)
     error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -73,17 +78,20 @@ class Filing(models.Model):
     """What the court decided when filing one case, beyond the columns on `Case`."""
 
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="filing")
-    job = models.ForeignKey(FilingJob, null=True, blank=True, on_delete=models.PROTECT,
-                            related_name="filings")
+    job = models.ForeignKey(
+        FilingJob, null=True, blank=True, on_delete=models.PROTECT, related_name="filings"
+    )
     filed_on = models.DateField("立案日期")
     sequence = models.PositiveIntegerField("案号序号")
     procedure_reason = models.CharField("程序选择理由", max_length=200)
     fee_full = models.DecimalField("案件受理费（全额）", max_digits=18, decimal_places=2)
     fee_halved = models.BooleanField("减半收取", default=False)
-    preservation_number = models.CharField("财保案号", max_length=40, null=True, blank=True,
-                                           unique=True)
-    preservation_fee = models.DecimalField("申请保全费", max_digits=18, decimal_places=2,
-                                           null=True, blank=True)
+    preservation_number = models.CharField(
+        "财保案号", max_length=40, null=True, blank=True, unique=True
+    )
+    preservation_fee = models.DecimalField(
+        "申请保全费", max_digits=18, decimal_places=2, null=True, blank=True
+    )
     hearing_at = models.DateTimeField("开庭时间")
     hearing_place = models.CharField("开庭地点", max_length=100)
     evidence_days = models.PositiveSmallIntegerField("举证期限（日）")

@@ -1,6 +1,6 @@
 """The documents of a filed case: which ones, to whom, with which data.
 
-To the claimant: 受理案件通知书, 交纳诉讼费用通知书, 送达地址确认书. To each defendant (and
+To the claimant: 受理案件通知书, 交纳诉讼费用通知书. To each defendant (and
 guarantor): 应诉通知书, 举证通知书, 传票, the element-style 民事起诉状 copy and 送达地址确认书.
 Each recipient's documents form one packet, signed once (see `documents.actions.issue_packets`).
 """
@@ -46,8 +46,8 @@ def filing_extra(case: Case, filing: Filing) -> dict[str, Any]:
         },
         "hearing": {
             "when": f"{cn_date(hearing.date())}{'上午' if hearing.hour < 12 else '下午'}"
-                    f"{hearing.hour if hearing.hour <= 12 else hearing.hour - 12}时"
-                    f"{hearing.minute:02d}分",
+            f"{hearing.hour if hearing.hour <= 12 else hearing.hour - 12}时"
+            f"{hearing.minute:02d}分",
             "place": f"{filing.hearing_place}（{case.court.address or case.court.name}）",
         },
         "evidence_period": _CN_COUNT.get(filing.evidence_days, f"{filing.evidence_days}日"),
@@ -60,8 +60,12 @@ def cases_for_documents(case_ids: Iterable[int]) -> list[Case]:
     return list(
         Case.objects.filter(pk__in=list(case_ids))
         .select_related("court", "institution", "judge", "clerk", "filing")
-        .prefetch_related(Prefetch("case_parties", CaseParty.objects.select_related("party")
-                                   .prefetch_related("party__contacts")))
+        .prefetch_related(
+            Prefetch(
+                "case_parties",
+                CaseParty.objects.select_related("party").prefetch_related("party__contacts"),
+            )
+        )
         .order_by("pk")
     )
 
@@ -70,11 +74,25 @@ def packets_for(case: Case, *, issued_on: date) -> list[PacketSpec]:
     data = case_context(case, issued_on=issued_on, extra=filing_extra(case, case.filing))
     specs: list[PacketSpec] = []
     claimant = claimant_recipient(data)
-    specs.append(PacketSpec(case.pk, RecipientRole.CLAIMANT, claimant, None,
-                            [(k.code, {**data, "recipient": claimant}) for k in FILING_SET_CLAIMANT]))
+    specs.append(
+        PacketSpec(
+            case.pk,
+            RecipientRole.CLAIMANT,
+            claimant,
+            None,
+            [(k.code, {**data, "recipient": claimant}) for k in FILING_SET_CLAIMANT],
+        )
+    )
     for d in data["defendants"]:
-        specs.append(PacketSpec(case.pk, RecipientRole.DEFENDANT, d, d["party_id"],
-                                [(k.code, {**data, "recipient": d}) for k in FILING_SET_DEFENDANT]))
+        specs.append(
+            PacketSpec(
+                case.pk,
+                RecipientRole.DEFENDANT,
+                d,
+                d["party_id"],
+                [(k.code, {**data, "recipient": d}) for k in FILING_SET_DEFENDANT],
+            )
+        )
     return specs
 
 
@@ -85,13 +103,21 @@ def document_cases(case_ids: Iterable[int], *, by: User | None) -> int:
     of documents created.
     """
     ids = list(case_ids)
-    done = set(StoredDocument.objects.filter(case_id__in=ids, kind="packet")
-               .values_list("case_id", flat=True))
-    cases = [c for c in cases_for_documents(i for i in ids if i not in done)
-             if hasattr(c, "filing") and c.case_number]
+    done = set(
+        StoredDocument.objects.filter(case_id__in=ids, kind="packet").values_list(
+            "case_id", flat=True
+        )
+    )
+    cases = [
+        c
+        for c in cases_for_documents(i for i in ids if i not in done)
+        if hasattr(c, "filing") and c.case_number
+    ]
     if not cases:
         return 0
-    specs = [spec for c in cases for spec in packets_for(c, issued_on=c.filed_on or timezone.localdate())]
+    specs = [
+        spec for c in cases for spec in packets_for(c, issued_on=c.filed_on or timezone.localdate())
+    ]
     court = cases[0].court
     issue_packets(specs, court=court, by=by)
     return sum(len(s.documents) for s in specs)

@@ -27,7 +27,11 @@ from jiefen.law.small_claims import small_claims_eligible
 
 # Evidence periods by procedure (民诉解释 Arts. 99, 266, 275): ordinary ≥ 15 days,
 # summary ≤ 15 days, small claims ≤ 7 days.
-EVIDENCE_DAYS = {Procedure.ORDINARY: 15, Procedure.SUMMARY: 15, Procedure.SMALL_CLAIMS: 7}
+EVIDENCE_DAYS: dict[str, int] = {
+    Procedure.ORDINARY: 15,
+    Procedure.SUMMARY: 15,
+    Procedure.SMALL_CLAIMS: 7,
+}
 # The hearing is set after service (5 days) + the answer period (15) + the evidence period.
 HEARING_AFTER_DAYS = 35
 SLOTS_PER_DAY = 24  # 12 morning sessions from 9:00, 12 afternoon from 14:30, 15 minutes each
@@ -40,12 +44,18 @@ class ProcedureChoice:
 
 
 def choose_procedure(
-    claim_total: Decimal, *, public_notice: bool, province: str, as_of: date,
+    claim_total: Decimal,
+    *,
+    public_notice: bool,
+    province: str,
+    as_of: date,
     params: Parameters | None = None,
 ) -> ProcedureChoice:
     if public_notice:
-        return ProcedureChoice(Procedure.ORDINARY,
-                               "被告下落不明需公告送达，不适用简易程序和小额诉讼（民诉解释第一百四十条）")
+        return ProcedureChoice(
+            Procedure.ORDINARY,
+            "被告下落不明需公告送达，不适用简易程序和小额诉讼（民诉解释第一百四十条）",
+        )
     try:
         eligibility = small_claims_eligible(claim_total, province, as_of, params=params)
     except OutOfTableError as exc:
@@ -55,24 +65,30 @@ def choose_procedure(
             Procedure.SMALL_CLAIMS,
             f"标的额不超过{eligibility.limits.province}小额诉讼标准{eligibility.limits.threshold}元（民诉法第一百六十五条）",
         )
-    return ProcedureChoice(Procedure.SUMMARY,
-                           f"标的额超过小额诉讼标准{eligibility.limits.threshold}元，适用简易程序")
+    return ProcedureChoice(
+        Procedure.SUMMARY, f"标的额超过小额诉讼标准{eligibility.limits.threshold}元，适用简易程序"
+    )
 
 
 def court_fee_policy(court: Any) -> FeePolicy:
-    return FeePolicy(rounding=court.fee_rounding or "half_up_yuan",
-                     halve_after_rounding=bool(court.fee_halve_after_rounding))
+    return FeePolicy(
+        rounding=court.fee_rounding or "half_up_yuan",
+        halve_after_rounding=bool(court.fee_halve_after_rounding),
+    )
 
 
-def filing_fee(claim_total: Decimal, procedure: str, policy: FeePolicy, as_of: date,
-               params: Parameters | None = None) -> FeeResult:
+def filing_fee(
+    claim_total: Decimal,
+    procedure: str,
+    policy: FeePolicy,
+    as_of: date,
+    params: Parameters | None = None,
+) -> FeeResult:
     halve = procedure in (Procedure.SUMMARY, Procedure.SMALL_CLAIMS)
     return acceptance_fee(claim_total, halve=halve, policy=policy, as_of=as_of, params=params)
 
 
-def plan_assignment(
-    n_cases: int, loads: dict[int, int], capacity: int
-) -> list[tuple[int, int]]:
+def plan_assignment(n_cases: int, loads: dict[int, int], capacity: int) -> list[tuple[int, int]]:
     """Split `n_cases` of one series over judges; return [(judge_id, how many)] in case order.
 
     `loads` maps judge id → current open cases. One judge (the least loaded) takes the whole
@@ -82,7 +98,11 @@ def plan_assignment(
     if not loads:
         raise ValueError("本院没有可分案的法官")
     ranked = sorted(loads, key=lambda j: (loads[j], j))
-    k = 1 if n_cases <= max(capacity, 1) else min(len(ranked), math.ceil(n_cases / max(capacity, 1)))
+    k = (
+        1
+        if n_cases <= max(capacity, 1)
+        else min(len(ranked), math.ceil(n_cases / max(capacity, 1)))
+    )
     chosen = ranked[:k]
     base, extra = divmod(n_cases, k)
     return [(j, base + (1 if i < extra else 0)) for i, j in enumerate(chosen)]
@@ -94,8 +114,11 @@ def hearing_slot(filed_on: date, index: int, calendar: HolidayCalendar) -> datet
     try:
         day = calendar.next_workday(day) if not calendar.is_workday(day) else day
         for _ in range(index // SLOTS_PER_DAY):
-            day = calendar.next_workday(day + timedelta(days=1)) if not calendar.is_workday(
-                day + timedelta(days=1)) else day + timedelta(days=1)
+            day = (
+                calendar.next_workday(day + timedelta(days=1))
+                if not calendar.is_workday(day + timedelta(days=1))
+                else day + timedelta(days=1)
+            )
     except Exception:  # no calendar data for that year: weekdays only, never a guess on holidays
         day = day + timedelta(days=index // SLOTS_PER_DAY)
         while day.weekday() >= 5:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
@@ -32,8 +33,16 @@ def filable_series(user: User) -> list[dict[str, Any]]:
         .select_related("institution")
         .order_by("-awaiting", "id")
     )
-    return [{"series": s, "awaiting": s.awaiting, "screening": s.screening, "filed": s.filed,  # type: ignore[attr-defined]
-             "amount": s.amount} for s in rows]  # type: ignore[attr-defined]
+    return [
+        {
+            "series": s,
+            "awaiting": s.awaiting,
+            "screening": s.screening,
+            "filed": s.filed,
+            "amount": s.amount,
+        }
+        for s in rows
+    ]
 
 
 def recent_jobs(user: User, limit: int = 10) -> list[FilingJob]:
@@ -52,6 +61,6 @@ def stats_section() -> dict[str, Any]:
     return {
         "filed": filed.count(),
         "documents": docs["documents"],
-        "signed_documents": docs["signed"],
-        "fees_total": str(fees or "0.00"),
+        "signed_documents": docs["signed_documents"],
+        "fees_total": f"{Decimal(fees or 0):.2f}",
     }

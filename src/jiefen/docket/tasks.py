@@ -25,18 +25,27 @@ def run_job(job_id: int, *, inline: bool = False) -> None:
         return
     mark_job(job_id, status=FilingJob.Status.FILING)
     try:
-        result = file_cases(list(job.case_ids), by=job.requested_by,
-                            preservation=job.preservation, job=job)
+        result = file_cases(
+            list(job.case_ids), by=job.requested_by, preservation=job.preservation, job=job
+        )
     except Exception as exc:
-        mark_job(job_id, status=FilingJob.Status.FAILED, error=str(exc)[:2000],
-                 finished_at=timezone.now())
+        mark_job(
+            job_id,
+            status=FilingJob.Status.FAILED,
+            error=str(exc)[:2000],
+            finished_at=timezone.now(),
+        )
         raise
     # Cases filed earlier (a re-run) still count as filed for this job's progress.
     filed_ids = sorted(set(result.filed) | set(job.filings.values_list("case_id", flat=True)))
     mark_job(job_id, status=FilingJob.Status.RENDERING, filed=len(filed_ids), total=len(filed_ids))
     if not filed_ids:
-        mark_job(job_id, status=FilingJob.Status.DONE, finished_at=timezone.now(),
-                 error="没有可立案的案件")
+        mark_job(
+            job_id,
+            status=FilingJob.Status.DONE,
+            finished_at=timezone.now(),
+            error="没有可立案的案件",
+        )
         return
     chunks = [filed_ids[i : i + CHUNK] for i in range(0, len(filed_ids), CHUNK)]
     for chunk in chunks:

@@ -74,8 +74,12 @@ def issue_document(
     else:
         from jiefen.documents.context import court_data
 
-        data = {"court": court_data(court), "issued_on_words": date_in_words(when),
-                "case_number": "", "portal_url": ""}
+        data = {
+            "court": court_data(court),
+            "issued_on_words": date_in_words(when),
+            "case_number": "",
+            "portal_url": "",
+        }
     name, party_id = _recipient(recipient)
     data["recipient"] = dict(recipient) if isinstance(recipient, Mapping) else {"name": name}
     data.setdefault("title", spec.title)
@@ -84,16 +88,36 @@ def issue_document(
     pdf = render_pdf(kind, data)
     if sign:
         pdf = sign_pdf(pdf, court)
-    stored = store(pdf, folder=_folder(case.pk if case else None), name=f"{spec.title}-{name}", ext="pdf")
+    stored = store(
+        pdf, folder=_folder(case.pk if case else None), name=f"{spec.title}-{name}", ext="pdf"
+    )
     with transaction.atomic():
         doc = StoredDocument.objects.create(
-            case=case, kind=kind, title=str(data.get("title") or spec.title), format=DocumentFormat.PDF,
-            recipient=name, recipient_role=spec.recipient_role, party_id=party_id,
-            path=stored.path, sha256=stored.sha256, size=stored.size, signed=sign, created_by=by,
+            case=case,
+            kind=kind,
+            title=str(data.get("title") or spec.title),
+            format=DocumentFormat.PDF,
+            recipient=name,
+            recipient_role=spec.recipient_role,
+            party_id=party_id,
+            path=stored.path,
+            sha256=stored.sha256,
+            size=stored.size,
+            signed=sign,
+            created_by=by,
         )
-        audit(actor_id=by.pk if by else None, action="documents.issue", object_type="document",
-              object_id=doc.pk, payload={"case": case.pk if case else None, "kind": kind,
-                                         "sha256": stored.sha256, "signed": sign})
+        audit(
+            actor_id=by.pk if by else None,
+            action="documents.issue",
+            object_type="document",
+            object_id=doc.pk,
+            payload={
+                "case": case.pk if case else None,
+                "kind": kind,
+                "sha256": stored.sha256,
+                "signed": sign,
+            },
+        )
     return doc
 
 
@@ -125,11 +149,21 @@ def _render_packet(spec: PacketSpec, court: Any, when: date) -> _Rendered:
         title = KINDS[kind].title
         stored = store(pdf, folder=folder, name=f"{title}-{name}", ext="pdf")
         docs.append((kind, title, stored))
-        manifest.append({"title": title, "sha256": stored.sha256, "pages": pdf_pages(pdf),
-                         "path": str(stored.absolute)})
+        manifest.append(
+            {
+                "title": title,
+                "sha256": stored.sha256,
+                "pages": pdf_pages(pdf),
+                "path": str(stored.absolute),
+            }
+        )
     base = spec.documents[0][1]
-    packet_data = {**base, "recipient": spec.recipient, "documents": manifest,
-                   "issued_on_words": date_in_words(when)}
+    packet_data = {
+        **base,
+        "recipient": spec.recipient,
+        "documents": manifest,
+        "issued_on_words": date_in_words(when),
+    }
     signed = sign_pdf(render_pdf(PACKET.code, packet_data), court)
     packet = store(signed, folder=folder, name=f"送达文书-{name}", ext="pdf")
     return _Rendered(spec, docs, packet)
@@ -144,31 +178,56 @@ def issue_packets(
     if not rendered:
         return []
     with transaction.atomic():
-        packet_rows = StoredDocument.objects.bulk_create([
-            StoredDocument(
-                case_id=r.spec.case_id, kind=PACKET.code, title=PACKET.title,
-                format=DocumentFormat.PDF, recipient=r.spec.recipient.get("name", ""),
-                recipient_role=r.spec.recipient_role, party_id=r.spec.party_id,
-                path=r.packet.path, sha256=r.packet.sha256, size=r.packet.size, signed=True,
-                created_by=by,
-            )
-            for r in rendered
-        ])
+        packet_rows = StoredDocument.objects.bulk_create(
+            [
+                StoredDocument(
+                    case_id=r.spec.case_id,
+                    kind=PACKET.code,
+                    title=PACKET.title,
+                    format=DocumentFormat.PDF,
+                    recipient=r.spec.recipient.get("name", ""),
+                    recipient_role=r.spec.recipient_role,
+                    party_id=r.spec.party_id,
+                    path=r.packet.path,
+                    sha256=r.packet.sha256,
+                    size=r.packet.size,
+                    signed=True,
+                    created_by=by,
+                )
+                for r in rendered
+            ]
+        )
         members = [
             StoredDocument(
-                case_id=r.spec.case_id, kind=kind, title=title, format=DocumentFormat.PDF,
-                recipient=r.spec.recipient.get("name", ""), recipient_role=r.spec.recipient_role,
-                party_id=r.spec.party_id, path=f.path, sha256=f.sha256, size=f.size, signed=True,
-                packet_id=row.pk, created_by=by,
+                case_id=r.spec.case_id,
+                kind=kind,
+                title=title,
+                format=DocumentFormat.PDF,
+                recipient=r.spec.recipient.get("name", ""),
+                recipient_role=r.spec.recipient_role,
+                party_id=r.spec.party_id,
+                path=f.path,
+                sha256=f.sha256,
+                size=f.size,
+                signed=True,
+                packet_id=row.pk,
+                created_by=by,
             )
             for r, row in zip(rendered, packet_rows, strict=True)
             for kind, title, f in r.docs
         ]
         StoredDocument.objects.bulk_create(members, batch_size=500)
-        audit(actor_id=by.pk if by else None, action="documents.issue_packets",
-              object_type="cases", object_id=str(len({r.spec.case_id for r in rendered})),
-              payload={"packets": len(rendered), "documents": len(members),
-                       "case_ids": sorted({r.spec.case_id for r in rendered})})
+        audit(
+            actor_id=by.pk if by else None,
+            action="documents.issue_packets",
+            object_type="cases",
+            object_id=str(len({r.spec.case_id for r in rendered})),
+            payload={
+                "packets": len(rendered),
+                "documents": len(members),
+                "case_ids": sorted({r.spec.case_id for r in rendered}),
+            },
+        )
     return [row.pk for row in packet_rows]
 
 
@@ -178,15 +237,32 @@ def issue_word_copy(
     """Store the editable Word copy of one document (unsigned; the PDF is the official one)."""
     spec = KINDS[kind]
     data = {**data, "recipient": dict(recipient)}
-    stored = store(render_docx(kind, data), folder=_folder(case.pk),
-                   name=f"{spec.title}-{recipient.get('name', '')}", ext="docx")
+    stored = store(
+        render_docx(kind, data),
+        folder=_folder(case.pk),
+        name=f"{spec.title}-{recipient.get('name', '')}",
+        ext="docx",
+    )
     with transaction.atomic():
         doc = StoredDocument.objects.create(
-            case=case, kind=kind, title=f"{spec.title}（Word）", format=DocumentFormat.DOCX,
-            recipient=str(recipient.get("name", "")), recipient_role=spec.recipient_role,
-            party_id=recipient.get("party_id"), path=stored.path, sha256=stored.sha256,
-            size=stored.size, signed=False, created_by=by,
+            case=case,
+            kind=kind,
+            title=f"{spec.title}（Word）",
+            format=DocumentFormat.DOCX,
+            recipient=str(recipient.get("name", "")),
+            recipient_role=spec.recipient_role,
+            party_id=recipient.get("party_id"),
+            path=stored.path,
+            sha256=stored.sha256,
+            size=stored.size,
+            signed=False,
+            created_by=by,
         )
-        audit(actor_id=by.pk if by else None, action="documents.word_copy", object_type="document",
-              object_id=doc.pk, payload={"case": case.pk, "kind": kind, "sha256": stored.sha256})
+        audit(
+            actor_id=by.pk if by else None,
+            action="documents.word_copy",
+            object_type="document",
+            object_id=doc.pk,
+            payload={"case": case.pk, "kind": kind, "sha256": stored.sha256},
+        )
     return doc

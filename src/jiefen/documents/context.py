@@ -21,9 +21,40 @@ from jiefen.law.money import amount_in_words, to_fen
 from jiefen.privacy import mask_id_number, mask_phone
 
 _CN_DIGITS = "〇一二三四五六七八九"
-_CN_NUMS = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三",
-            "十四", "十五", "十六", "十七", "十八", "十九", "二十", "二十一", "二十二", "二十三",
-            "二十四", "二十五", "二十六", "二十七", "二十八", "二十九", "三十", "三十一"]
+_CN_NUMS = [
+    "",
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+    "十九",
+    "二十",
+    "二十一",
+    "二十二",
+    "二十三",
+    "二十四",
+    "二十五",
+    "二十六",
+    "二十七",
+    "二十八",
+    "二十九",
+    "三十",
+    "三十一",
+]
 
 
 def date_in_words(value: date) -> str:
@@ -81,7 +112,9 @@ def _party_data(cp: CaseParty) -> dict[str, Any]:
     }
 
 
-def case_context(case: Case, *, issued_on: date, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def case_context(
+    case: Case, *, issued_on: date, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Everything about `case` that any filing document prints (recipient is added per document)."""
     inst = case.institution
     defendants = [_party_data(cp) for cp in case.case_parties.all()]
@@ -117,9 +150,14 @@ def case_context(case: Case, *, issued_on: date, extra: Mapping[str, Any] | None
         "fees_due_words": words(fee),
         "preservation": {"applied": False, "number": "", "fee": "0.00", "fee_words": "零元整"},
         "elements": [
-            {"title": title, "rows": [
-                {"number": r.number, "label": r.label, "text": r.text} for r in rows if r.section == key
-            ]}
+            {
+                "title": title,
+                "rows": [
+                    {"number": r.number, "label": r.label, "text": r.text}
+                    for r in rows
+                    if r.section == key
+                ],
+            }
             for key, title in SECTION_TITLES.items()
         ],
         "cut_off_note": f"标的额计算截止日：{cn_date(case.cut_off_date)}",
@@ -135,5 +173,11 @@ def case_context(case: Case, *, issued_on: date, extra: Mapping[str, Any] | None
 
 def claimant_recipient(data: Mapping[str, Any]) -> dict[str, Any]:
     c = data["claimant"]
-    return {"name": c["name"], "role": "原告", "address": c["address"], "phone": "—",
-            "email": "—", "e_service": "已同意"}
+    return {
+        "name": c["name"],
+        "role": "原告",
+        "address": c["address"],
+        "phone": "—",
+        "email": "—",
+        "e_service": "已同意",
+    }

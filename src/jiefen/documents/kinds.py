@@ -39,31 +39,80 @@ def register(kind: Kind) -> Kind:
 
 
 # Documents of a filed case (民诉法 Arts. 126-128; 诉讼费用交纳办法 Art. 22; 民诉解释 Art. 99).
-ACCEPTANCE_NOTICE = register(Kind("acceptance_notice", "受理案件通知书", RecipientRole.CLAIMANT,
-                                  "acceptance_notice.typ", "acceptance_notice.docx"))
-FEE_NOTICE = register(Kind("fee_notice", "交纳诉讼费用通知书", RecipientRole.CLAIMANT,
-                           "fee_notice.typ", "fee_notice.docx"))
-NOTICE_TO_RESPOND = register(Kind("notice_to_respond", "应诉通知书", RecipientRole.DEFENDANT,
-                                  "notice_to_respond.typ", "notice_to_respond.docx"))
-EVIDENCE_NOTICE = register(Kind("evidence_notice", "举证通知书", RecipientRole.DEFENDANT,
-                                "evidence_notice.typ", "evidence_notice.docx"))
+ACCEPTANCE_NOTICE = register(
+    Kind(
+        "acceptance_notice",
+        "受理案件通知书",
+        RecipientRole.CLAIMANT,
+        "acceptance_notice.typ",
+        "acceptance_notice.docx",
+    )
+)
+FEE_NOTICE = register(
+    Kind(
+        "fee_notice",
+        "交纳诉讼费用通知书",
+        RecipientRole.CLAIMANT,
+        "fee_notice.typ",
+        "fee_notice.docx",
+    )
+)
+NOTICE_TO_RESPOND = register(
+    Kind(
+        "notice_to_respond",
+        "应诉通知书",
+        RecipientRole.DEFENDANT,
+        "notice_to_respond.typ",
+        "notice_to_respond.docx",
+    )
+)
+EVIDENCE_NOTICE = register(
+    Kind(
+        "evidence_notice",
+        "举证通知书",
+        RecipientRole.DEFENDANT,
+        "evidence_notice.typ",
+        "evidence_notice.docx",
+    )
+)
 SUMMONS = register(Kind("summons", "传票", RecipientRole.DEFENDANT, "summons.typ", "summons.docx"))
-COMPLAINT_COPY = register(Kind("complaint_copy", "民事起诉状（副本）", RecipientRole.DEFENDANT,
-                               "complaint_copy.typ", "complaint_copy.docx"))
-ADDRESS_CONFIRMATION = register(Kind("address_confirmation", "送达地址确认书",
-                                     RecipientRole.DEFENDANT, "address_confirmation.typ",
-                                     "address_confirmation.docx"))
+COMPLAINT_COPY = register(
+    Kind(
+        "complaint_copy",
+        "民事起诉状（副本）",
+        RecipientRole.DEFENDANT,
+        "complaint_copy.typ",
+        "complaint_copy.docx",
+    )
+)
+ADDRESS_CONFIRMATION = register(
+    Kind(
+        "address_confirmation",
+        "送达地址确认书",
+        RecipientRole.DEFENDANT,
+        "address_confirmation.typ",
+        "address_confirmation.docx",
+    )
+)
 # The signed cover of the documents served together on one recipient.
 PACKET = register(Kind("packet", "送达文书（签章清单）", "", "packet.typ"))
 # Used by mediation: the signed agreement (人民调解法 Art. 29).
-MEDIATION_AGREEMENT = register(Kind("mediation_agreement", "调解协议书", RecipientRole.PARTIES,
-                                    "mediation_agreement.typ", ""))
+MEDIATION_AGREEMENT = register(
+    Kind("mediation_agreement", "调解协议书", RecipientRole.PARTIES, "mediation_agreement.typ", "")
+)
 # Any titled text document (a court's ad-hoc notices); context: title, paragraphs.
 GENERIC = register(Kind("generic", "通知书", "", "generic.typ", ""))
 
-FILING_SET_CLAIMANT = (ACCEPTANCE_NOTICE, FEE_NOTICE, ADDRESS_CONFIRMATION)
-FILING_SET_DEFENDANT = (NOTICE_TO_RESPOND, EVIDENCE_NOTICE, SUMMONS, COMPLAINT_COPY,
-                        ADDRESS_CONFIRMATION)
+# The claimant (a bank) gave its address for service with the complaint; the confirmation
+# form goes to each defendant.
+FILING_SET_CLAIMANT = (ACCEPTANCE_NOTICE, FEE_NOTICE)
+FILING_SET_DEFENDANT = (
+    NOTICE_TO_RESPOND,
+    EVIDENCE_NOTICE,
+    SUMMONS,
+    COMPLAINT_COPY,
+    ADDRESS_CONFIRMATION,
+)
 
 
 def template_dirs() -> list[Path]:

@@ -34,7 +34,11 @@ class AppendOnlyError(Exception):
 
 class StoredDocument(models.Model):
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="documents",
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
         verbose_name="案件",
     )
     kind = models.CharField("文书种类", max_length=40)
@@ -45,7 +49,11 @@ class StoredDocument(models.Model):
         "受送达人身份", max_length=16, choices=RecipientRole.choices, blank=True
     )
     party = models.ForeignKey(
-        "cases.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="documents",
+        "cases.Party",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
         verbose_name="当事人",
     )
     path = models.CharField("文件路径", max_length=400, unique=True)
@@ -53,12 +61,20 @@ class StoredDocument(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     signed = models.BooleanField("已签章", default=False)
     packet = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
         verbose_name="签章文书包",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name="生成人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="生成人",
     )
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
 

@@ -51,8 +51,7 @@ def compiler() -> typst.Compiler:
 def _main_source(template: Path) -> bytes:
     # The template defines `render(d)`; the data comes as JSON through sys.inputs.
     return (
-        f'#import "{template.as_posix()}": render\n'
-        "#render(json(bytes(sys.inputs.data)))\n"
+        f'#import "{template.as_posix()}": render\n#render(json(bytes(sys.inputs.data)))\n'
     ).encode()
 
 
@@ -63,7 +62,9 @@ def render_pdf(kind: str, data: dict[str, Any], *, when: datetime | None = None)
     stamp = (when or datetime.now(UTC)).replace(microsecond=0)
     with _lock:  # the compiler is not re-entrant; tasks in one process take turns
         pdf = compiler().compile(
-            input=_main_source(template), sys_inputs={"data": payload}, timestamp=stamp,
+            input=_main_source(template),
+            sys_inputs={"data": payload},
+            timestamp=stamp,
         )
     assert isinstance(pdf, bytes)
     return pdf

@@ -27,7 +27,7 @@ def case_documents(case_id: int) -> QuerySet[StoredDocument]:
 def stats_section() -> dict[str, object]:
     agg = StoredDocument.objects.aggregate(
         documents=Count("id", filter=~Q(kind="packet")),
-        signed=Count("id", filter=Q(signed=True) & ~Q(kind="packet")),
-        signatures=Count("id", filter=Q(kind="packet") | (Q(signed=True) & Q(packet=None))),
+        signed_documents=Count("id", filter=Q(signed=True) & ~Q(kind="packet")),
+        signatures=Count("id", filter=Q(kind="packet") | Q(signed=True, packet=None)),
     )
     return agg

@@ -24,6 +24,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from jiefen.documents.keys import seal_key, trust_root
 
 FIELD_NAME = "CourtSeal"
+SIGNATURE_BYTES = 8192  # an ECDSA P-256 CMS with two certificates is about 1.5 KB
 _signers: dict[tuple[str, int], signers.PdfSigner] = {}
 
 
@@ -32,12 +33,17 @@ def _pdf_signer(court: Any) -> signers.PdfSigner:
     cache_key = (court.court_code or court.code, id(sk))
     if cache_key not in _signers:
         signer = signers.SimpleSigner(
-            signing_cert=sk.cert, signing_key=sk.key,
+            signing_cert=sk.cert,
+            signing_key=sk.key,
             cert_registry=SimpleCertificateStore.from_certs([sk.ca_cert]),
         )
         meta = signers.PdfSignatureMetadata(
-            field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
-            reason="人民法院电子签章", location=court.name, name=court.name,
+            field_name=FIELD_NAME,
+            subfilter=fields.SigSeedSubFilter.PADES,
+            md_algorithm="sha256",
+            reason="人民法院电子签章",
+            location=court.name,
+            name=court.name,
         )
         _signers[cache_key] = signers.PdfSigner(meta, signer)
     return _signers[cache_key]
@@ -46,8 +52,9 @@ def _pdf_signer(court: Any) -> signers.PdfSigner:
 def sign_pdf(pdf: bytes, court: Any) -> bytes:
     """Sign `pdf` with `court`'s seal certificate (PAdES B-B); return the signed bytes."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = _pdf_signer(court).sign_pdf(writer)
-    return out.getvalue()  # type: ignore[union-attr]
+    # Reserving the CMS size up front spares pyHanko a dummy signature to estimate it.
+    out = _pdf_signer(court).sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES)
+    return out.getvalue()
 
 
 @dataclass
@@ -73,7 +80,9 @@ class ValidationResult:
         return not self.error and bool(self.signatures) and all(s.ok for s in self.signatures)
 
 
-def validate(pdf: bytes, trust_roots: list[asn1_x509.Certificate] | None = None) -> ValidationResult:
+def validate(
+    pdf: bytes, trust_roots: list[asn1_x509.Certificate] | None = None
+) -> ValidationResult:
     """Validate every signature in `pdf` against the demo CA (or `trust_roots`)."""
     result = ValidationResult()
     try:
@@ -83,10 +92,15 @@ def validate(pdf: bytes, trust_roots: list[asn1_x509.Certificate] | None = None)
             vc = ValidationContext(trust_roots=roots, allow_fetching=False)
             status = validate_pdf_signature(emb, vc)
             cn = emb.signer_cert.subject.native.get("common_name", "")
-            result.signatures.append(SignatureReport(
-                signer=str(cn), intact=status.intact, valid=status.valid, trusted=status.trusted,
-                whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-            ))
+            result.signatures.append(
+                SignatureReport(
+                    signer=str(cn),
+                    intact=status.intact,
+                    valid=status.valid,
+                    trusted=status.trusted,
+                    whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+                )
+            )
     except Exception as exc:  # a mangled file is an invalid file, with the reason kept
         result.error = f"{type(exc).__name__}: {exc}"
     return result

@@ -31,16 +31,23 @@ from jiefen.accounts.models import Organisation, User
 from jiefen.audit.chain import append as audit
 from jiefen.cases.models import Case, Series
 from jiefen.cases.states import BY_NAME, State
+from jiefen.intake.format import MONEY_KEYS
 from jiefen.intake.models import Batch, BatchError, BatchStatus, ErrorKind, Policy
 from jiefen.intake.reader import FileRefused, read_table
 from jiefen.intake.screening import Screener
 from jiefen.intake.prepare import prepared_slices
 from jiefen.intake.validate import DuplicateCheck, Person, Record, RowError
 from jiefen.privacy import blind_index, encrypt
+from jiefen.settings.env import env
 
 log = logging.getLogger(__name__)
 
-CHUNK: int = int(getattr(settings, "JIEFEN_INTAKE_CHUNK", 5000))
+
+
+def chunk_size() -> int:
+    """Rows per transaction: big enough for executemany to pay, small enough to lose little."""
+    return int(getattr(settings, "JIEFEN_INTAKE_CHUNK", 0) or env("JIEFEN_INTAKE_CHUNK", "5000"))
+
 _IN = 900  # parameters per IN (...) list, below every backend's limit
 SCREEN = BY_NAME["screen"]
 
@@ -51,7 +58,7 @@ class IdempotencyConflict(Exception):
 
 def _throttle() -> None:
     """Optional pause between chunks (ms), to spare a shared database or to test crash safety."""
-    pause = int(getattr(settings, "JIEFEN_INTAKE_THROTTLE_MS", 0) or 0)
+    pause = int(getattr(settings, "JIEFEN_INTAKE_THROTTLE_MS", 0) or env("JIEFEN_INTAKE_THROTTLE_MS", "0"))
     if pause:
         time.sleep(pause / 1000)
 
@@ -138,7 +145,8 @@ def process_batch(batch_id: int) -> Batch:
     duplicates = DuplicateCheck()
     # Rows already written in an earlier run still count as first occurrences.
     duplicates.apply([], [], dict(enumerate(table.frame["contract_number"].head(start).to_list(), 2)))
-    slices = prepared_slices(table, screener, start, CHUNK)
+    size = chunk_size()
+    slices = prepared_slices(table, screener, start, size)
     if batch.policy == Policy.REJECT_ALL:
         checked = [duplicates.apply(*s) for s in slices]
         errors = [e for _, errs in checked for e in errs]
@@ -150,7 +158,7 @@ def process_batch(batch_id: int) -> Batch:
     series: dict[str, int] = {}
     cursor = start
     for records, errors in ready:
-        end = min(cursor + CHUNK, batch.rows_total)
+        end = min(cursor + size, batch.rows_total)
         _write_chunk(batch, cursor, end, records, errors, screener, series)
         cursor = end
         _throttle()
@@ -373,13 +381,12 @@ def _write_cases(
         unreachable = screener.unreachable(r, has_confirmed_contact=borrower_id in confirmed)
         if r.over_cap or r.limitation_risk or unreachable:
             flagged_rows.add(r.row)
-        a = r.amounts
+        amounts = r.amount_params or (*(r.amounts[k] for k in MONEY_KEYS), r.claim_total)
         rows.append((
             batch.case_type, State.SCREENING, batch.institution_id, batch.court_id,
             series[r.product], batch.pk, r.row, r.contract_number, r.product,
-            r.cut_off_date.isoformat(), a["principal"], a["interest"], a["penalty_interest"],
-            a["compound_interest"], a["fees"], a["liquidated_damages"], a["lawyer_fees"],
-            r.claim_total, r.elements_json or json.dumps(r.elements, ensure_ascii=False),
+            r.cut_off_date.isoformat(), *amounts,
+            r.elements_json or json.dumps(r.elements, ensure_ascii=False),
             r.over_cap, r.limitation_risk, unreachable, r.small_claims_eligible, "", stamp, stamp,
         ))
     with connection.cursor() as cursor:

@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from jiefen.intake.format import MONEY_KEYS
 from jiefen.intake.reader import Table
 from jiefen.intake.screening import Screener
 from jiefen.intake.validate import Record, RowError, validate_rows
@@ -40,6 +41,9 @@ def seal(records: list[Record], screener: Screener) -> None:
                 value = getattr(p, kind)
                 if value:
                     p.sealed[kind] = encrypt(value)
+        # What crosses back to the writer is only what it inserts: keep the payload small.
+        r.amount_params = tuple(str(r.amounts[k]) for k in MONEY_KEYS) + (str(r.claim_total),)
+        r.elements = {}
 
 
 def prepare_slice(bounds: tuple[int, int]) -> Prepared:

@@ -74,6 +74,7 @@ class Record:
     elements: dict[str, Any] = field(default_factory=dict)
     # Filled by `jiefen.intake.prepare`.
     elements_json: str = ""
+    amount_params: tuple[str, ...] = ()
     over_cap: bool = False
     limitation_risk: bool = False
     small_claims_eligible: bool = False

@@ -44,18 +44,31 @@ def post_payments(request: HttpRequest, body: PaymentsIn) -> PaymentsOut:
         raise HttpError(422, "金额必须大于零")
     org = Organisation.objects.get(pk=user.organisation_id)
     report = actions.record_payments(
-        org, [actions.PaymentRow(p.contract_number, p.reference, p.amount, p.paid_on) for p in body.payments],
-        by=user, source="api")
-    return PaymentsOut(recorded=report.recorded, duplicates=report.duplicates,
-                       unmatched=report.unmatched, completed_plans=report.completed_plans)
+        org,
+        [
+            actions.PaymentRow(p.contract_number, p.reference, p.amount, p.paid_on)
+            for p in body.payments
+        ],
+        by=user,
+        source="api",
+    )
+    return PaymentsOut(
+        recorded=report.recorded,
+        duplicates=report.duplicates,
+        unmatched=report.unmatched,
+        completed_plans=report.completed_plans,
+    )
 
 
 @router.get("/series/{series_id}/answers", summary="系列案借款人答复情况")
 def series_answers(request: HttpRequest, series_id: int) -> dict[str, int]:
     user = request.user
     series = Series.objects.filter(pk=series_id).first()
-    if not isinstance(user, User) or series is None or user.role not in (
-            Role.MEDIATOR, Role.PLATFORM_ADMIN, Role.BANK_AGENT) or (
-            user.role == Role.BANK_AGENT and series.institution_id != user.organisation_id):
+    if (
+        not isinstance(user, User)
+        or series is None
+        or user.role not in (Role.MEDIATOR, Role.PLATFORM_ADMIN, Role.BANK_AGENT)
+        or (user.role == Role.BANK_AGENT and series.institution_id != user.organisation_id)
+    ):
         raise HttpError(404, "系列案不存在或无权查看")
     return selectors.answers(selectors.series_cases(series, user))

@@ -39,7 +39,9 @@ class Conflict(models.Model):
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mediation_conflicts"
     )
-    institution = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    institution = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     reason = models.CharField("利害关系", max_length=200)
 
     class Meta:
@@ -67,7 +69,9 @@ class NumberCounter(models.Model):
 class SettlementRule(models.Model):
     """An institution's standing settlement rule (预设和解规则) for a series or a batch."""
 
-    institution = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    institution = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     series = models.ForeignKey("cases.Series", null=True, blank=True, on_delete=models.CASCADE)
     batch = models.ForeignKey("intake.Batch", null=True, blank=True, on_delete=models.CASCADE)
     max_instalments = models.PositiveIntegerField("最多分期期数", default=24)
@@ -78,7 +82,9 @@ class SettlementRule(models.Model):
     max_first_due_days = models.PositiveIntegerField("首期还款最迟天数", default=30)
     grace_days = models.PositiveIntegerField("逾期宽限天数", default=10)
     active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -132,7 +138,9 @@ class BulkOffer(models.Model):
     """One offer sent to many borrowers of a series at once; the page shows who answered."""
 
     series = models.ForeignKey("cases.Series", on_delete=models.CASCADE, related_name="+")
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     sent_at = models.DateTimeField(auto_now_add=True)
     instalments = models.PositiveIntegerField("分期期数")
     first_payment_percent = models.DecimalField(max_digits=5, decimal_places=2)
@@ -159,7 +167,9 @@ class Offer(models.Model):
     """Terms put to the other side: a mediator's offer, a borrower's plan, a bank's counter-offer."""
 
     mediation = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="offers")
-    bulk = models.ForeignKey(BulkOffer, null=True, blank=True, on_delete=models.SET_NULL, related_name="offers")
+    bulk = models.ForeignKey(
+        BulkOffer, null=True, blank=True, on_delete=models.SET_NULL, related_name="offers"
+    )
     made_by = models.CharField(max_length=12, choices=OfferFrom.choices)
     total = money("还款总额")
     waived_amount = money("减免金额")
@@ -210,7 +220,9 @@ class Instalment(models.Model):
 
     class Meta:
         ordering = ["number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_instalment_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_instalment_number")
+        ]
         indexes = [models.Index(fields=["due_date"])]
 
 
@@ -218,7 +230,9 @@ class Payment(models.Model):
     """A payment reported by the institution (API or CSV); `reference` makes re-uploads idempotent."""
 
     plan = models.ForeignKey(InstalmentPlan, on_delete=models.PROTECT, related_name="payments")
-    institution = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     reference = models.CharField("流水号", max_length=64)
     amount = money("金额")
     paid_on = models.DateField("还款日")
@@ -228,18 +242,24 @@ class Payment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["institution", "reference"], name="payment_reference_once")
+            models.UniqueConstraint(
+                fields=["institution", "reference"], name="payment_reference_once"
+            )
         ]
 
 
 class Agreement(models.Model):
     """The mediation agreement (调解协议); the PDF's SHA-256 is what every signature covers."""
 
-    mediation = models.OneToOneField(MediationCase, on_delete=models.CASCADE, related_name="agreement")
+    mediation = models.OneToOneField(
+        MediationCase, on_delete=models.CASCADE, related_name="agreement"
+    )
     offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="+")
     pdf_path = models.CharField(max_length=300, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
-    document_id = models.BigIntegerField(null=True, blank=True)  # documents app row, when issued there
+    document_id = models.BigIntegerField(
+        null=True, blank=True
+    )  # documents app row, when issued there
     created_at = models.DateTimeField(auto_now_add=True)
     effective_on = models.DateField("生效日", null=True, blank=True)
 
@@ -256,14 +276,18 @@ class Signature(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
     role = models.CharField(max_length=12, choices=SignerRole.choices)
     signer_name = models.CharField(max_length=200)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     method = models.CharField(max_length=16)  # "otp" (one-time code to the phone) or "login"
     signed_at = models.DateTimeField()
     ip = models.GenericIPAddressField(null=True, blank=True)
     document_sha256 = models.CharField(max_length=64)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agreement", "role"], name="one_signature_per_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "role"], name="one_signature_per_role")
+        ]
 
 
 class OneTimeCode(models.Model):
@@ -299,7 +323,9 @@ class Notice(models.Model):
 class Confirmation(models.Model):
     """Judicial confirmation (司法确认, 民特): fee-free, applied for within 30 days (民诉法 Art. 205)."""
 
-    mediation = models.OneToOneField(MediationCase, on_delete=models.CASCADE, related_name="confirmation")
+    mediation = models.OneToOneField(
+        MediationCase, on_delete=models.CASCADE, related_name="confirmation"
+    )
     case_number = models.CharField("民特案号", max_length=40, unique=True)
     applied_on = models.DateField()
     window_ends = models.DateField("申请期限届满日")
@@ -312,19 +338,25 @@ class Confirmation(models.Model):
 class Notarization(models.Model):
     """Notarized debt instrument with enforcement effect (赋强公证, 民诉法 Art. 249)."""
 
-    mediation = models.OneToOneField(MediationCase, on_delete=models.CASCADE, related_name="notarization")
+    mediation = models.OneToOneField(
+        MediationCase, on_delete=models.CASCADE, related_name="notarization"
+    )
     office = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     applied_on = models.DateField()
     certificate_number = models.CharField("公证书编号", max_length=60, blank=True)
     notarized_on = models.DateField(null=True, blank=True)
-    notary = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    notary = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     execution_certificate_number = models.CharField("执行证书编号", max_length=60, blank=True)
 
 
 class PaymentOrder(models.Model):
     """Payment order (支付令, 民督): fee one third (办法 Art. 14), 15-day objection (民诉法 Art. 227)."""
 
-    mediation = models.OneToOneField(MediationCase, on_delete=models.CASCADE, related_name="payment_order")
+    mediation = models.OneToOneField(
+        MediationCase, on_delete=models.CASCADE, related_name="payment_order"
+    )
     case_number = models.CharField("民督案号", max_length=40, unique=True)
     amount = money("请求金额")
     fee = money("申请费")
@@ -340,7 +372,9 @@ class PaymentOrder(models.Model):
 class EnforcementDraft(models.Model):
     """A ready-to-submit enforcement application opened by a missed instalment (民诉法 Arts. 247, 249)."""
 
-    mediation = models.OneToOneField(MediationCase, on_delete=models.CASCADE, related_name="enforcement_draft")
+    mediation = models.OneToOneField(
+        MediationCase, on_delete=models.CASCADE, related_name="enforcement_draft"
+    )
     title = models.CharField("执行依据", max_length=200)
     unpaid = money("未履行金额")
     execution_fee = money("申请执行费（预计）")

@@ -33,7 +33,12 @@ COMPONENTS: dict[str, str] = {
     "lawyer_fees": "律师费",
 }
 WAIVABLE: tuple[str, ...] = (
-    "interest", "penalty_interest", "compound_interest", "fees", "liquidated_damages", "lawyer_fees",
+    "interest",
+    "penalty_interest",
+    "compound_interest",
+    "fees",
+    "liquidated_damages",
+    "lawyer_fees",
 )
 
 Schedule = Literal["equal", "custom"]
@@ -50,12 +55,16 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def settlement_total(claim: Mapping[str, Decimal], waived: Iterable[str]) -> tuple[Decimal, Decimal]:
+def settlement_total(
+    claim: Mapping[str, Decimal], waived: Iterable[str]
+) -> tuple[Decimal, Decimal]:
     """(amount to pay, amount waived) when the listed components are waived in full."""
     waived_set = set(waived)
     bad = waived_set - set(WAIVABLE)
     if bad:
-        raise PlanError("本金不能减免" if "principal" in bad else f"未知的减免项目：{', '.join(sorted(bad))}")
+        raise PlanError(
+            "本金不能减免" if "principal" in bad else f"未知的减免项目：{', '.join(sorted(bad))}"
+        )
     total = sum((Decimal(claim.get(k, ZERO)) for k in COMPONENTS), ZERO)
     waived_amount = sum((Decimal(claim.get(k, ZERO)) for k in waived_set), ZERO)
     return to_fen(total - waived_amount), to_fen(waived_amount)
@@ -101,7 +110,9 @@ def build_schedule(
     return [Instalment(n, add_months(first_due, n - 1), a) for n, a in enumerate(amounts, start=1)]
 
 
-def _equal_amounts(total: Decimal, instalments: int, first_payment: Decimal | None) -> list[Decimal]:
+def _equal_amounts(
+    total: Decimal, instalments: int, first_payment: Decimal | None
+) -> list[Decimal]:
     if instalments == 1:
         if first_payment is not None and to_fen(first_payment) != total:
             raise PlanError("一次性还款时首付款应等于还款总额")
@@ -160,7 +171,7 @@ def outside_rule(
             f"{limits.min_first_payment_percent.normalize():f}%（{floor}元）"
         )
     if proposal.first_due > as_of + timedelta(days=limits.max_first_due_days):
-        reasons.append(f"首期还款日晚于{limits.max_first_due_days}日内")
+        reasons.append(f"首期还款日距今超过{limits.max_first_due_days}日")
     return reasons
 
 

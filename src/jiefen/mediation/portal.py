@@ -7,8 +7,10 @@ borrower proved to be theirs (the code went to the contact the institution gave)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -40,8 +42,11 @@ def identify(request: HttpRequest) -> HttpResponse:
         else:
             code = request.POST.get("code", "").strip().upper().replace("-", "")
             id6 = request.POST.get("id6", "").strip().upper()
-            m = (MediationCase.objects.select_related("case").filter(portal_code=code).first()
-                 if code and len(id6) == 6 else None)
+            m = (
+                MediationCase.objects.select_related("case").filter(portal_code=code).first()
+                if code and len(id6) == 6
+                else None
+            )
             party = m.case.defendants[0].party if m and m.case.defendants else None
             if party is None or party.id_number.upper()[-6:] != id6:
                 request.session[SESSION_FAILS] = request.session.get(SESSION_FAILS, 0) + 1
@@ -77,7 +82,9 @@ def _mediation(request: HttpRequest) -> MediationCase:
     pk = request.session.get(SESSION_CASE)
     if not pk:
         raise Http404("请先验证身份")
-    return MediationCase.objects.select_related("case__institution", "organisation", "case__mediator").get(pk=pk)
+    return MediationCase.objects.select_related(
+        "case__institution", "organisation", "case__mediator"
+    ).get(pk=pk)
 
 
 def case_page(request: HttpRequest) -> HttpResponse:
@@ -91,24 +98,50 @@ def case_page(request: HttpRequest) -> HttpResponse:
     agreement = Agreement.objects.filter(mediation=m).select_related("offer").first()
     signed = agreement is not None and agreement.signatures.filter(role="borrower").exists()
     claim = claim_of(case)
-    return render(request, "mediation/portal/case.html", {
-        "m": m, "case": case,
-        "sections": [(title, [r for r in rows if r.section == key]) for key, title in SECTION_TITLES.items()],
-        "amounts": [(plans.COMPONENTS[k], v) for k, v in claim.items() if v],
-        "offer": offer, "offer_rows": schedule_of(offer) if offer else [],
-        "mine": mine, "agreement": agreement, "signed": signed,
-        "agreement_rows": schedule_of(agreement.offer) if agreement else [],
-        "waivable": [(k, plans.COMPONENTS[k]) for k in ("penalty_interest", "compound_interest") if claim[k]],
-        "element_choices": [(r.key, f"{r.number}. {r.label}") for r in rows if r.section == "claims"
-                            and r.key not in ("other_claims",)] + [
-            (r.key, f"{r.number}. {r.label}") for r in rows
-            if r.key in ("loan_amount", "rates", "repaid", "overdue", "card_terms", "collection")],
-        "default_due": date.today() + timedelta(days=10),
-        "open_for_answers": m.outcome == "pending" and agreement is None and case.state == "in_mediation",
-    })
+    return render(
+        request,
+        "mediation/portal/case.html",
+        {
+            "m": m,
+            "case": case,
+            "sections": [
+                (title, [r for r in rows if r.section == key])
+                for key, title in SECTION_TITLES.items()
+            ],
+            "amounts": [(plans.COMPONENTS[k], v) for k, v in claim.items() if v],
+            "offer": offer,
+            "offer_rows": schedule_of(offer) if offer else [],
+            "mine": mine,
+            "agreement": agreement,
+            "signed": signed,
+            "agreement_rows": schedule_of(agreement.offer) if agreement else [],
+            "waivable": [
+                (k, plans.COMPONENTS[k])
+                for k in ("penalty_interest", "compound_interest")
+                if claim[k]
+            ],
+            "element_choices": [
+                (r.key, f"{r.number}. {r.label}")
+                for r in rows
+                if r.section == "claims" and r.key not in ("other_claims",)
+            ]
+            + [
+                (r.key, f"{r.number}. {r.label}")
+                for r in rows
+                if r.key
+                in ("loan_amount", "rates", "repaid", "overdue", "card_terms", "collection")
+            ],
+            "default_due": date.today() + timedelta(days=10),
+            "open_for_answers": m.outcome == "pending"
+            and agreement is None
+            and case.state == "in_mediation",
+        },
+    )
 
 
-def _answer(request: HttpRequest, done: str, fn, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _answer(
+    request: HttpRequest, done: str, fn: Callable[..., object], *args: Any, **kwargs: Any
+) -> HttpResponse:
     try:
         fn(*args, **kwargs)
     except ActionRefused as exc:
@@ -136,13 +169,16 @@ def propose(request: HttpRequest) -> HttpResponse:
     m = _mediation(request)
     try:
         offer: Offer = actions.propose_plan(
-            m, instalments=int(request.POST.get("instalments", "1")),
+            m,
+            instalments=int(request.POST.get("instalments", "1")),
             first_payment=_decimal(request.POST.get("first_payment", "")),
             first_due=date.fromisoformat(request.POST.get("first_due", "")),
             waived=request.POST.getlist("waived"),
         )
     except (ActionRefused, ValueError) as exc:
-        messages.error(request, str(exc) if isinstance(exc, ActionRefused) else "请填写完整的分期方案")
+        messages.error(
+            request, str(exc) if isinstance(exc, ActionRefused) else "请填写完整的分期方案"
+        )
         return redirect("mediation:portal_case")
     if offer.status == OfferStatus.ACCEPTED:
         messages.success(request, "您的方案符合申请人预设的和解条件，已自动接受。请签署调解协议。")
@@ -154,15 +190,26 @@ def propose(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dispute(request: HttpRequest) -> HttpResponse:
     m = _mediation(request)
-    return _answer(request, "异议已提交，调解员将与您联系。", actions.dispute, m,
-                   elements=request.POST.getlist("elements"), reason=request.POST.get("reason", ""))
+    return _answer(
+        request,
+        "异议已提交，调解员将与您联系。",
+        actions.dispute,
+        m,
+        elements=request.POST.getlist("elements"),
+        reason=request.POST.get("reason", ""),
+    )
 
 
 @require_POST
 def session_request(request: HttpRequest) -> HttpResponse:
     m = _mediation(request)
-    return _answer(request, "已申请视频调解，调解员将与您约定时间。", actions.request_session, m,
-                   preference=request.POST.get("preference", ""))
+    return _answer(
+        request,
+        "已申请视频调解，调解员将与您约定时间。",
+        actions.request_session,
+        m,
+        preference=request.POST.get("preference", ""),
+    )
 
 
 @require_POST
@@ -183,7 +230,9 @@ def sign(request: HttpRequest) -> HttpResponse:
     if agreement is None:
         raise Http404
     try:
-        actions.sign_as_borrower(agreement, code=request.POST.get("otp", ""), ip=_client_ip(request))
+        actions.sign_as_borrower(
+            agreement, code=request.POST.get("otp", ""), ip=_client_ip(request)
+        )
         messages.success(request, "您已签署调解协议。")
     except ActionRefused as exc:
         messages.error(request, str(exc))
@@ -197,8 +246,11 @@ def agreement_pdf(request: HttpRequest) -> FileResponse:
     agreement = Agreement.objects.filter(mediation=m).first()
     if agreement is None:
         raise Http404
-    return FileResponse((settings.JIEFEN_VAR_DIR / agreement.pdf_path).open("rb"),
-                        content_type="application/pdf", filename="调解协议书.pdf")
+    return FileResponse(
+        (settings.JIEFEN_VAR_DIR / agreement.pdf_path).open("rb"),
+        content_type="application/pdf",
+        filename="调解协议书.pdf",
+    )
 
 
 def logout(request: HttpRequest) -> HttpResponse:

@@ -69,7 +69,7 @@ def scoped(user: User) -> QuerySet[MediationCase]:
     if user.role == Role.BANK_AGENT:
         return qs.filter(case__institution_id=user.organisation_id)
     if user.role == Role.MEDIATOR:
-        return qs.filter(organisation_id=user.organisation_id)
+        return qs.filter(organisation_id=user.organisation_id or 0)
     if user.role == Role.PLATFORM_ADMIN:
         return qs
     return qs.none()
@@ -79,7 +79,9 @@ def breakdown(user: User, by: str) -> list[dict[str, Any]]:
     """Per mediator or per institution: cases, success rate, average days, share of each outcome."""
     key = {"mediator": "case__mediator__full_name", "institution": "case__institution__name"}[by]
     groups: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    for name, outcome, agreed, opened in scoped(user).values_list(key, "outcome", "agreed_on", "opened_on"):
+    for name, outcome, agreed, opened in scoped(user).values_list(
+        key, "outcome", "agreed_on", "opened_on"
+    ):
         groups[name or "—"].append((outcome, agreed, opened))
     return [{"name": name, **_summarise(rows)} for name, rows in sorted(groups.items())]
 
@@ -87,17 +89,26 @@ def breakdown(user: User, by: str) -> list[dict[str, Any]]:
 def series_overview(user: User) -> list[dict[str, Any]]:
     ids = scoped(user).values("case__series_id")
     series = Series.objects.filter(pk__in=ids).select_related("institution")
-    counts = defaultdict(Counter)
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
     for sid, state in Case.objects.filter(series__in=series).values_list("series_id", "state"):
         counts[sid][state] += 1
-    return [{"series": s, "in_mediation": counts[s.pk][State.IN_MEDIATION],
-             "screening": counts[s.pk][State.SCREENING], "total": sum(counts[s.pk].values())}
-            for s in series]
+    return [
+        {
+            "series": s,
+            "in_mediation": counts[s.pk][State.IN_MEDIATION],
+            "screening": counts[s.pk][State.SCREENING],
+            "total": sum(counts[s.pk].values()),
+        }
+        for s in series
+    ]
 
 
 def series_cases(series: Series, user: User) -> list[MediationCase]:
-    qs = (MediationCase.objects.filter(case__series=series)
-          .select_related("case", "case__mediator", "agreement").order_by("case_id"))
+    qs = (
+        MediationCase.objects.filter(case__series=series)
+        .select_related("case", "case__mediator", "agreement")
+        .order_by("case_id")
+    )
     if user.role == Role.MEDIATOR:
         qs = qs.filter(case__mediator=user)
     elif user.role == Role.BANK_AGENT:
@@ -115,8 +126,11 @@ def answers(meds: list[MediationCase]) -> dict[str, int]:
 
 def pending_proposals(user: User) -> QuerySet[Offer]:
     """Borrowers' plans outside the standing rule, waiting for the institution."""
-    qs = Offer.objects.filter(status=OfferStatus.OPEN, made_by=OfferFrom.BORROWER,
-                              mediation__case__state=State.IN_MEDIATION)
+    qs = Offer.objects.filter(
+        status=OfferStatus.OPEN,
+        made_by=OfferFrom.BORROWER,
+        mediation__case__state=State.IN_MEDIATION,
+    )
     if user.role == Role.BANK_AGENT:
         qs = qs.filter(mediation__case__institution_id=user.organisation_id)
     elif user.role == Role.MEDIATOR:
@@ -132,7 +146,9 @@ def unsigned_agreements(user: User) -> list[int]:
 
     qs = Agreement.objects.filter(mediation__case__state=State.IN_MEDIATION)
     if user.role == Role.BANK_AGENT:
-        qs = qs.filter(mediation__case__institution_id=user.organisation_id).exclude(signatures__role="claimant")
+        qs = qs.filter(mediation__case__institution_id=user.organisation_id).exclude(
+            signatures__role="claimant"
+        )
     elif user.role == Role.MEDIATOR:
         qs = qs.filter(mediation__case__mediator=user).exclude(signatures__role="mediator")
     else:
@@ -141,6 +157,11 @@ def unsigned_agreements(user: User) -> list[int]:
 
 
 def mediator_loads(org_id: int) -> dict[int, int]:
-    return dict(Case.objects.filter(mediator__organisation_id=org_id,
-                                    state__in=[State.IN_MEDIATION, State.MEDIATED])
-                .values_list("mediator_id").annotate(n=Count("id")).order_by())
+    return dict(
+        Case.objects.filter(
+            mediator__organisation_id=org_id, state__in=[State.IN_MEDIATION, State.MEDIATED]
+        )
+        .values_list("mediator_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )

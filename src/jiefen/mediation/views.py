@@ -49,15 +49,20 @@ def centre(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     meds = selectors.scoped(user)
     stats = selectors._summarise(list(meds.values_list("outcome", "agreed_on", "opened_on")))
-    return render(request, "mediation/centre.html", {
-        "stats": stats, "numbers": selectors.stats_section() if user.role != Role.BANK_AGENT else None,
-        "by_mediator": selectors.breakdown(user, "mediator"),
-        "by_institution": selectors.breakdown(user, "institution"),
-        "series_list": selectors.series_overview(user) + _screening_series(user),
-        "proposals": selectors.pending_proposals(user)[:50],
-        "unsigned": len(selectors.unsigned_agreements(user)),
-        "organisations": Organisation.objects.filter(kind=OrganisationKind.MEDIATION_ORG),
-    })
+    return render(
+        request,
+        "mediation/centre.html",
+        {
+            "stats": stats,
+            "numbers": selectors.stats_section() if user.role != Role.BANK_AGENT else None,
+            "by_mediator": selectors.breakdown(user, "mediator"),
+            "by_institution": selectors.breakdown(user, "institution"),
+            "series_list": selectors.series_overview(user) + _screening_series(user),
+            "proposals": selectors.pending_proposals(user)[:50],
+            "unsigned": len(selectors.unsigned_agreements(user)),
+            "organisations": Organisation.objects.filter(kind=OrganisationKind.MEDIATION_ORG),
+        },
+    )
 
 
 def _screening_series(user: User) -> list[dict[str, Any]]:
@@ -66,24 +71,39 @@ def _screening_series(user: User) -> list[dict[str, Any]]:
         return []
     shown = set(selectors.scoped(user).values_list("case__series_id", flat=True))
     qs = Series.objects.filter(cases__state=State.SCREENING).exclude(pk__in=shown).distinct()
-    return [{"series": s, "in_mediation": 0, "screening": s.cases.filter(state=State.SCREENING).count(),
-             "total": s.cases.count()} for s in qs.select_related("institution")]
+    return [
+        {
+            "series": s,
+            "in_mediation": 0,
+            "screening": s.cases.filter(state=State.SCREENING).count(),
+            "total": s.cases.count(),
+        }
+        for s in qs.select_related("institution")
+    ]
 
 
 @login_required
 def series_page(request: HttpRequest, series_id: int) -> HttpResponse:
     user = _user(request)
     series = Series.objects.select_related("institution").filter(pk=series_id).first()
-    if series is None or (user.role == Role.BANK_AGENT and series.institution_id != user.organisation_id):
+    if series is None or (
+        user.role == Role.BANK_AGENT and series.institution_id != user.organisation_id
+    ):
         raise Http404
     meds = selectors.series_cases(series, user)
-    return render(request, "mediation/series.html", {
-        "series": series, "meds": meds, "answers": selectors.answers(meds),
-        "screening": series.cases.filter(state=State.SCREENING).count(),
-        "waivable": [(k, plans.COMPONENTS[k]) for k in plans.WAIVABLE],
-        "unsigned": len(selectors.unsigned_agreements(user)),
-        "organisations": Organisation.objects.filter(kind=OrganisationKind.MEDIATION_ORG),
-    })
+    return render(
+        request,
+        "mediation/series.html",
+        {
+            "series": series,
+            "meds": meds,
+            "answers": selectors.answers(meds),
+            "screening": series.cases.filter(state=State.SCREENING).count(),
+            "waivable": [(k, plans.COMPONENTS[k]) for k in plans.WAIVABLE],
+            "unsigned": len(selectors.unsigned_agreements(user)),
+            "organisations": Organisation.objects.filter(kind=OrganisationKind.MEDIATION_ORG),
+        },
+    )
 
 
 def _decimal(value: str, default: str = "0") -> Decimal:
@@ -104,23 +124,39 @@ def series_action(request: HttpRequest, series_id: int) -> HttpResponse:
     p = request.POST
     try:
         if what == "open" and user.role in (Role.PLATFORM_ADMIN, Role.MEDIATOR):
-            org = Organisation.objects.get(pk=p.get("organisation"), kind=OrganisationKind.MEDIATION_ORG)
+            org = Organisation.objects.get(
+                pk=p.get("organisation") or 0, kind=OrganisationKind.MEDIATION_ORG
+            )
             ids = list(series.cases.filter(state=State.SCREENING).values_list("pk", flat=True))
             r = actions.open_mediation(ids, org, by=user, whole_series=bool(p.get("whole")))
-            messages.success(request, f"已转入调解 {len(r.opened)} 件，未能指派 {len(r.unassigned)} 件")
+            messages.success(
+                request, f"已转入调解 {len(r.opened)} 件，未能指派 {len(r.unassigned)} 件"
+            )
         elif what == "offer":
             due = date.fromisoformat(p["first_due"]) if p.get("first_due") else None
-            bulk = actions.send_bulk_offer(series, by=user, instalments=int(p.get("instalments", "1")),
-                                           first_payment_percent=_decimal(p.get("first_payment_percent", "0")),
-                                           waived=p.getlist("waived"), first_due=due)
+            bulk = actions.send_bulk_offer(
+                series,
+                by=user,
+                instalments=int(p.get("instalments", "1")),
+                first_payment_percent=_decimal(p.get("first_payment_percent", "0")),
+                waived=p.getlist("waived"),
+                first_due=due,
+            )
             messages.success(request, f"已向 {bulk.count} 名借款人发送调解方案")
         elif what == "sign":
-            n = actions.sign_many(selectors.unsigned_agreements(user), by=user, ip=request.META.get("REMOTE_ADDR"))
+            n = actions.sign_many(
+                selectors.unsigned_agreements(user), by=user, ip=request.META.get("REMOTE_ADDR")
+            )
             messages.success(request, f"已签署 {n} 份调解协议")
         elif what == "fail":
-            ids = [m.case_id for m in selectors.series_cases(series, user)
-                   if m.response in ("none", "disputed") and m.case.state == State.IN_MEDIATION]
-            moved = actions.fail_mediation(ids, by=user, reason=p.get("reason") or "借款人未答复或不同意调解")
+            ids = [
+                m.case_id
+                for m in selectors.series_cases(series, user)
+                if m.response in ("none", "disputed") and m.case.state == State.IN_MEDIATION
+            ]
+            moved = actions.fail_mediation(
+                ids, by=user, reason=p.get("reason") or "借款人未答复或不同意调解"
+            )
             messages.success(request, f"{len(moved)} 件调解不成，转入待立案")
         else:
             raise Http404
@@ -138,12 +174,21 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST" and user.role == Role.BANK_AGENT:
         p = request.POST
-        series = Series.objects.filter(pk=p.get("series") or 0, institution_id=user.organisation_id).first()
+        series = Series.objects.filter(
+            pk=p.get("series") or 0, institution_id=user.organisation_id
+        ).first()
         try:
-            _run(request, "预设和解规则已生效", actions.set_rule, by=user, series=series,
-                 max_instalments=int(p.get("max_instalments", "24")),
-                 min_first_payment_percent=_decimal(p.get("min_first_payment_percent", "10")),
-                 waivable=p.getlist("waivable"), grace_days=int(p.get("grace_days", "10")))
+            _run(
+                request,
+                "预设和解规则已生效",
+                actions.set_rule,
+                by=user,
+                series=series,
+                max_instalments=int(p.get("max_instalments", "24")),
+                min_first_payment_percent=_decimal(p.get("min_first_payment_percent", "10")),
+                waivable=p.getlist("waivable"),
+                grace_days=int(p.get("grace_days", "10")),
+            )
         except (ValueError, ActionRefused) as exc:
             messages.error(request, str(exc))
         return redirect("mediation:rules")
@@ -152,11 +197,16 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     rules = SettlementRule.objects.filter(active=True).select_related("series")
     if user.role == Role.BANK_AGENT:
         rules = rules.filter(institution_id=user.organisation_id)
-    return render(request, "mediation/rules.html", {
-        "rules": rules, "proposals": selectors.pending_proposals(user),
-        "series_list": Series.objects.filter(institution_id=user.organisation_id),
-        "waivable": [(k, plans.COMPONENTS[k]) for k in plans.WAIVABLE],
-    })
+    return render(
+        request,
+        "mediation/rules.html",
+        {
+            "rules": rules,
+            "proposals": selectors.pending_proposals(user),
+            "series_list": Series.objects.filter(institution_id=user.organisation_id),
+            "waivable": [(k, plans.COMPONENTS[k]) for k in plans.WAIVABLE],
+        },
+    )
 
 
 @login_required
@@ -169,13 +219,26 @@ def decide(request: HttpRequest, offer_id: int) -> HttpResponse:
     p = request.POST
     if p.get("action") == "counter":
         try:
-            _run(request, "已提出新的方案", actions.counter_offer, offer, by=user,
-                 instalments=int(p.get("instalments", "1")),
-                 first_payment=_decimal(p.get("first_payment", ""), "0") or None)
+            _run(
+                request,
+                "已提出新的方案",
+                actions.counter_offer,
+                offer,
+                by=user,
+                instalments=int(p.get("instalments", "1")),
+                first_payment=_decimal(p.get("first_payment", ""), "0") or None,
+            )
         except ValueError:
             messages.error(request, "请填写期数")
     else:
-        _run(request, "已处理", actions.decide_offer, offer, by=user, approve=p.get("action") == "approve")
+        _run(
+            request,
+            "已处理",
+            actions.decide_offer,
+            offer,
+            by=user,
+            approve=p.get("action") == "approve",
+        )
     return redirect(request.POST.get("next") or "mediation:rules")
 
 
@@ -183,12 +246,16 @@ def decide(request: HttpRequest, offer_id: int) -> HttpResponse:
 def payments_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST" and user.role == Role.BANK_AGENT and request.FILES.get("file"):
-        org = Organisation.objects.get(pk=user.organisation_id)
+        org = Organisation.objects.get(pk=user.organisation_id or 0)
+        upload = request.FILES["file"]
         try:
-            text = request.FILES["file"].read().decode("utf-8-sig")
+            text = upload.read().decode("utf-8-sig")  # type: ignore[union-attr]
             report = actions.record_payments(org, actions.parse_csv(text), by=user, source="csv")
-            messages.success(request, f"已入账 {report.recorded} 笔，重复 {report.duplicates} 笔，"
-                                      f"未匹配 {len(report.unmatched)} 笔，履行完毕 {report.completed_plans} 件")
+            messages.success(
+                request,
+                f"已入账 {report.recorded} 笔，重复 {report.duplicates} 笔，"
+                f"未匹配 {len(report.unmatched)} 笔，履行完毕 {report.completed_plans} 件",
+            )
         except (ActionRefused, UnicodeDecodeError) as exc:
             messages.error(request, str(exc))
         return redirect("mediation:payments")
@@ -199,7 +266,9 @@ def payments_page(request: HttpRequest) -> HttpResponse:
     if user.role == Role.BANK_AGENT:
         plans_qs = plans_qs.filter(mediation__case__institution_id=user.organisation_id)
         drafts = drafts.filter(mediation__case__institution_id=user.organisation_id)
-    return render(request, "mediation/payments.html", {"plans": plans_qs[:100], "drafts": drafts[:100]})
+    return render(
+        request, "mediation/payments.html", {"plans": plans_qs[:100], "drafts": drafts[:100]}
+    )
 
 
 @login_required
@@ -219,8 +288,15 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         case "confirm_apply":
             _run(request, "已申请司法确认", actions.apply_confirmation, m, by=user)
         case "confirm_yes" | "confirm_no":
-            _run(request, "已作出裁定", actions.rule_on_confirmation, m.confirmation, by=user,
-                 confirm=what == "confirm_yes", reason=p.get("reason", ""))
+            _run(
+                request,
+                "已作出裁定",
+                actions.rule_on_confirmation,
+                m.confirmation,
+                by=user,
+                confirm=what == "confirm_yes",
+                reason=p.get("reason", ""),
+            )
         case "notary_apply":
             office = Organisation.objects.filter(kind=OrganisationKind.NOTARY_OFFICE).first()
             if office:
@@ -232,10 +308,23 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         case "payment_order_issue":
             _run(request, "支付令已发出", actions.issue_payment_order, m.payment_order, by=user)
         case "sign":
-            _run(request, "已签署", actions.sign_many, [m.agreement.pk], by=user, ip=request.META.get("REMOTE_ADDR"))
+            _run(
+                request,
+                "已签署",
+                actions.sign_many,
+                [m.agreement.pk],
+                by=user,
+                ip=request.META.get("REMOTE_ADDR"),
+            )
         case "fail":
-            _run(request, "已转入待立案", actions.fail_mediation, [case.pk], by=user,
-                 reason=p.get("reason") or "调解不成")
+            _run(
+                request,
+                "已转入待立案",
+                actions.fail_mediation,
+                [case.pk],
+                by=user,
+                reason=p.get("reason") or "调解不成",
+            )
         case "reassign":
             mediator = User.objects.filter(pk=p.get("mediator") or 0, role=Role.MEDIATOR).first()
             if mediator:
@@ -251,5 +340,8 @@ def agreement_pdf(request: HttpRequest, case_id: int) -> FileResponse:
     m = MediationCase.objects.filter(case=case).first()
     if m is None or not hasattr(m, "agreement"):
         raise Http404
-    return FileResponse((settings.JIEFEN_VAR_DIR / m.agreement.pdf_path).open("rb"),
-                        content_type="application/pdf", filename=f"调解协议书-{case.pk}.pdf")
+    return FileResponse(
+        (settings.JIEFEN_VAR_DIR / m.agreement.pdf_path).open("rb"),
+        content_type="application/pdf",
+        filename=f"调解协议书-{case.pk}.pdf",
+    )

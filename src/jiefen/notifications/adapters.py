@@ -56,12 +56,16 @@ class SmsGatewayAdapter:
         return results
 
     def _post(self, chunk: Sequence[Message]) -> list[DeliveryResult]:
-        payload = {"messages": [{"to": m.to, "text": f"{self.settings.sms_sender}{m.body}"} for m in chunk]}
+        payload = {
+            "messages": [{"to": m.to, "text": f"{self.settings.sms_sender}{m.body}"} for m in chunk]
+        }
         request = urllib.request.Request(
             f"{self.settings.sms_gateway_url}/api/messages",
             data=json.dumps(payload, ensure_ascii=False).encode(),
-            headers={"Content-Type": "application/json; charset=utf-8",
-                     "Authorization": f"Bearer {self.settings.sms_api_key}"},
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Authorization": f"Bearer {self.settings.sms_api_key}",
+            },
             method="POST",
         )
         try:
@@ -70,7 +74,8 @@ class SmsGatewayAdapter:
         except (urllib.error.URLError, OSError, ValueError) as exc:
             return [DeliveryResult(False, error=f"短信网关不可用：{exc}")] * len(chunk)
         return [
-            DeliveryResult(True, provider_id=str(r["id"])) if "id" in r
+            DeliveryResult(True, provider_id=str(r["id"]))
+            if "id" in r
             else DeliveryResult(False, error=str(r.get("error", "未知错误")))
             for r in answer.get("results", [])
         ]
@@ -107,8 +112,11 @@ class EmailAdapter:
                 except smtplib.SMTPException as exc:
                     results.append(DeliveryResult(False, error=str(exc)))
                     continue
-                results.append(DeliveryResult(not refused, provider_id=msg_id,
-                                              error="; ".join(refused) if refused else ""))
+                results.append(
+                    DeliveryResult(
+                        not refused, provider_id=msg_id, error="; ".join(refused) if refused else ""
+                    )
+                )
         return results
 
 
@@ -124,7 +132,7 @@ def send_many(messages: Sequence[Message]) -> list[DeliveryResult]:
     for channel in ("sms", "email"):
         idx = [i for i, m in enumerate(messages) if m.channel == channel]
         if idx:
-            sent = adapter_for(channel, settings).send_many([messages[i] for i in idx])  # type: ignore[arg-type]
+            sent = adapter_for(channel, settings).send_many([messages[i] for i in idx])
             for i, r in zip(idx, sent, strict=True):
                 results[i] = r
     return [r or DeliveryResult(False, error="未发送") for r in results]

@@ -32,13 +32,20 @@ class Inbox:
         self.lock = threading.Lock()
         self.messages: list[dict[str, Any]] = []
         if path and path.exists():
-            self.messages = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+            self.messages = [
+                json.loads(line) for line in path.read_text("utf-8").splitlines() if line
+            ]
         self.ids = itertools.count(len(self.messages) + 1)
 
     def add(self, to: str, text: str) -> dict[str, Any]:
         with self.lock:
-            msg = {"id": f"m-{next(self.ids)}", "to": to, "text": text, "status": "delivered",
-                   "at": datetime.now().isoformat(timespec="seconds")}
+            msg = {
+                "id": f"m-{next(self.ids)}",
+                "to": to,
+                "text": text,
+                "status": "delivered",
+                "at": datetime.now().isoformat(timespec="seconds"),
+            }
             self.messages.append(msg)
             if self.path:
                 with self.path.open("a", encoding="utf-8") as f:
@@ -80,7 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
             items = body["messages"]
         except (ValueError, KeyError, TypeError):
-            return self._json(400, {"error": "body must be {\"messages\": [...]}"})
+            return self._json(400, {"error": 'body must be {"messages": [...]}'})
         if len(items) > 500:
             return self._json(413, {"error": "at most 500 messages per request"})
         results = []

@@ -5,10 +5,20 @@ Split by job: assignment (mediators, numbers), notices (SMS/e-mail, one-time cod
 (confirmation, notarization, payment order, failure) and instalments (payments, misses).
 """
 
-from jiefen.mediation.actions.agreement import complete_signed, create_agreement, sign_as_borrower, sign_many
+from jiefen.mediation.actions.agreement import (
+    complete_signed,
+    create_agreement,
+    sign_as_borrower,
+    sign_many,
+)
 from jiefen.mediation.actions.assignment import open_mediation, reassign
 from jiefen.mediation.actions.common import ActionRefused
-from jiefen.mediation.actions.instalments import PaymentRow, parse_csv, record_payments, sweep_missed
+from jiefen.mediation.actions.instalments import (
+    PaymentRow,
+    parse_csv,
+    record_payments,
+    sweep_missed,
+)
 from jiefen.mediation.actions.notices import deliver_notices, issue_code, verify_code
 from jiefen.mediation.actions.offers import (
     borrower_accept,
@@ -34,11 +44,36 @@ from jiefen.mediation.actions.outcomes import (
 )
 
 __all__ = [
-    "ActionRefused", "PaymentRow", "apply_confirmation", "apply_notarization", "apply_payment_order",
-    "borrower_accept", "complete_signed", "counter_offer", "create_agreement", "decide_offer",
-    "deliver_notices", "dispute", "expire_mediations", "fail_mediation", "issue_code",
-    "issue_payment_order", "notarize", "object_to_payment_order", "open_mediation", "parse_csv",
-    "payment_orders_take_effect", "propose_plan", "reassign", "record_payments", "request_session",
-    "rule_on_confirmation", "send_bulk_offer", "set_rule", "sign_as_borrower", "sign_many",
-    "sweep_missed", "verify_code",
+    "ActionRefused",
+    "PaymentRow",
+    "apply_confirmation",
+    "apply_notarization",
+    "apply_payment_order",
+    "borrower_accept",
+    "complete_signed",
+    "counter_offer",
+    "create_agreement",
+    "decide_offer",
+    "deliver_notices",
+    "dispute",
+    "expire_mediations",
+    "fail_mediation",
+    "issue_code",
+    "issue_payment_order",
+    "notarize",
+    "object_to_payment_order",
+    "open_mediation",
+    "parse_csv",
+    "payment_orders_take_effect",
+    "propose_plan",
+    "reassign",
+    "record_payments",
+    "request_session",
+    "rule_on_confirmation",
+    "send_bulk_offer",
+    "set_rule",
+    "sign_as_borrower",
+    "sign_many",
+    "sweep_missed",
+    "verify_code",
 ]

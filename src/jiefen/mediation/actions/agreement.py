@@ -40,7 +40,10 @@ DEFAULT_GRACE_DAYS = 10
 
 def schedule_of(offer: Offer) -> list[plans.Instalment]:
     return plans.build_schedule(
-        offer.total, offer.instalments, offer.first_due, first_payment=offer.first_payment,
+        offer.total,
+        offer.instalments,
+        offer.first_due,
+        first_payment=offer.first_payment,
         schedule=offer.schedule,  # type: ignore[arg-type]
         custom_amounts=[Decimal(a) for a in offer.custom_amounts],
     )
@@ -68,11 +71,15 @@ def agreement_data(offer: Offer, on: date) -> dict[str, object]:
         + (f"、违约金{case.liquidated_damages:,.2f}元" if case.liquidated_damages else "")
         + (f"、律师费{case.lawyer_fees:,.2f}元" if case.lawyer_fees else "")
         + f"，合计{case.claim_total:,.2f}元（合同编号{case.contract_number}）。",
-        (f"二、申请人同意减免{waived}共计{offer.waived_amount:,.2f}元。" if offer.waived
-         else "二、申请人不减免任何款项。")
+        (
+            f"二、申请人同意减免{waived}共计{offer.waived_amount:,.2f}元。"
+            if offer.waived
+            else "二、申请人不减免任何款项。"
+        )
         + f"被申请人应向申请人支付{offer.total:,.2f}元（大写：人民币{amount_in_words(offer.total)}）。",
         f"三、还款安排：共{offer.instalments}期。"
-        + "；".join(f"第{r.number}期于{cn_date(r.due_date)}前支付{r.amount:,.2f}元" for r in rows) + "。",
+        + "；".join(f"第{r.number}期于{cn_date(r.due_date)}前支付{r.amount:,.2f}元" for r in rows)
+        + "。",
         f"四、被申请人任何一期未按期足额还款且逾期超过{grace_days_for(m)}日的，剩余全部款项视为到期，"
         "申请人有权就全部未付款项申请强制执行。",
         "五、被申请人承诺：不履行或者不完全履行本协议约定的还款义务时，自愿接受依法强制执行。",
@@ -85,10 +92,18 @@ def agreement_data(offer: Offer, on: date) -> dict[str, object]:
         "seal_label": "调解专用章",
         "case_number": case.mediation_number or "",
         "parties": [
-            {"role": "申请人", "name": inst.name,
-             "detail": f"住所地{inst.address or '—'}，法定代表人/负责人{inst.legal_representative or '—'}"},
-            {"role": "被申请人", "name": borrower.name if borrower else "",
-             "detail": f"{borrower.get_id_type_display()}{borrower.id_number}" if borrower else ""},
+            {
+                "role": "申请人",
+                "name": inst.name,
+                "detail": f"住所地{inst.address or '—'}，法定代表人/负责人{inst.legal_representative or '—'}",
+            },
+            {
+                "role": "被申请人",
+                "name": borrower.name if borrower else "",
+                "detail": f"{borrower.get_id_type_display()}{borrower.id_number}"
+                if borrower
+                else "",
+            },
         ],
         "paragraphs": paragraphs,
         "mediator": case.mediator.display_name if case.mediator else "",
@@ -113,7 +128,9 @@ def create_agreement(offer: Offer) -> Agreement:
     path = settings.JIEFEN_VAR_DIR / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pdf)
-    agreement = Agreement.objects.create(mediation=mediation, offer=offer, pdf_path=rel, sha256=digest)
+    agreement = Agreement.objects.create(
+        mediation=mediation, offer=offer, pdf_path=rel, sha256=digest
+    )
     audit(None, "agreement.created", mediation.pk, agreement=agreement.pk, sha256=digest)
     return agreement
 
@@ -135,10 +152,15 @@ def sign_as_borrower(agreement: Agreement, *, code: str, ip: str | None) -> Sign
         raise ActionRefused("验证码错误或已过期")
     borrower = m.case.defendants[0].party
     with transaction.atomic():
-        sig = Signature.objects.create(agreement=agreement, role=SignerRole.BORROWER,
-                                       signer_name=borrower.name, method="otp",
-                                       signed_at=timezone.now(), ip=ip,
-                                       document_sha256=agreement.sha256)
+        sig = Signature.objects.create(
+            agreement=agreement,
+            role=SignerRole.BORROWER,
+            signer_name=borrower.name,
+            method="otp",
+            signed_at=timezone.now(),
+            ip=ip,
+            document_sha256=agreement.sha256,
+        )
         audit(None, "agreement.signed", m.pk, role="borrower", ip=ip, sha256=agreement.sha256)
         complete_signed([agreement.pk])
     return sig
@@ -160,19 +182,41 @@ def sign_many(agreement_ids: Iterable[int], *, by: User, ip: str | None) -> int:
         raise ActionRefused("您不是调解协议的签署方")
     role = SignerRole.CLAIMANT if by.role == Role.BANK_AGENT else SignerRole.MEDIATOR
     qs = Agreement.objects.filter(pk__in=ids, mediation__case__state=State.IN_MEDIATION).exclude(
-        signatures__role=role)
-    qs = (qs.filter(mediation__case__institution_id=by.organisation_id) if role == SignerRole.CLAIMANT
-          else qs.filter(mediation__case__mediator=by))
+        signatures__role=role
+    )
+    qs = (
+        qs.filter(mediation__case__institution_id=by.organisation_id)
+        if role == SignerRole.CLAIMANT
+        else qs.filter(mediation__case__mediator=by)
+    )
     rows = list(qs.values_list("pk", "sha256"))
     now = timezone.now()
     with transaction.atomic():
         Signature.objects.bulk_create(
-            [Signature(agreement_id=pk, role=role, signer_name=by.display_name, user=by,
-                       method="login", signed_at=now, ip=ip, document_sha256=sha)
-             for pk, sha in rows], batch_size=500)
+            [
+                Signature(
+                    agreement_id=pk,
+                    role=role,
+                    signer_name=by.display_name,
+                    user=by,
+                    method="login",
+                    signed_at=now,
+                    ip=ip,
+                    document_sha256=sha,
+                )
+                for pk, sha in rows
+            ],
+            batch_size=500,
+        )
         if rows:
-            audit(by, "agreement.signed.bulk", len(rows), role=str(role), ip=ip,
-                  agreements=[pk for pk, _ in rows][:1000])
+            audit(
+                by,
+                "agreement.signed.bulk",
+                len(rows),
+                role=str(role),
+                ip=ip,
+                agreements=[pk for pk, _ in rows][:1000],
+            )
         complete_signed([pk for pk, _ in rows])
     return len(rows)
 
@@ -182,24 +226,50 @@ def complete_signed(agreement_ids: list[int]) -> list[int]:
     if not agreement_ids:
         return []
     roles: dict[int, set[str]] = {}
-    for pk, role in Signature.objects.filter(agreement_id__in=agreement_ids).values_list("agreement_id", "role"):
+    for pk, role in Signature.objects.filter(agreement_id__in=agreement_ids).values_list(
+        "agreement_id", "role"
+    ):
         roles.setdefault(pk, set()).add(role)
     ready = [pk for pk, r in roles.items() if r >= {str(x) for x in REQUIRED}]
     if not ready:
         return []
     on = today()
-    agreements = list(Agreement.objects.filter(pk__in=ready, effective_on=None)
-                      .select_related("offer", "mediation__case"))
-    moved = set(transition_many([a.mediation.case_id for a in agreements], "sign_agreement",
-                                by=None, note="调解协议经各方签署生效"))
+    agreements = list(
+        Agreement.objects.filter(pk__in=ready, effective_on=None).select_related(
+            "offer", "mediation__case"
+        )
+    )
+    moved = set(
+        transition_many(
+            [a.mediation.case_id for a in agreements],
+            "sign_agreement",
+            by=None,
+            note="调解协议经各方签署生效",
+        )
+    )
     done = [a for a in agreements if a.mediation.case_id in moved]
     Agreement.objects.filter(pk__in=[a.pk for a in done]).update(effective_on=on)
     MediationCase.objects.filter(pk__in=[a.mediation_id for a in done]).update(
-        outcome=Outcome.AGREED, agreed_on=on)
+        outcome=Outcome.AGREED, agreed_on=on
+    )
     created = InstalmentPlan.objects.bulk_create(
-        [InstalmentPlan(mediation_id=a.mediation_id, offer=a.offer, total=a.offer.total,
-                        grace_days=grace_days_for(a.mediation)) for a in done], batch_size=500)
+        [
+            InstalmentPlan(
+                mediation_id=a.mediation_id,
+                offer=a.offer,
+                total=a.offer.total,
+                grace_days=grace_days_for(a.mediation),
+            )
+            for a in done
+        ],
+        batch_size=500,
+    )
     Instalment.objects.bulk_create(
-        [Instalment(plan=p, number=r.number, due_date=r.due_date, amount=r.amount)
-         for p, a in zip(created, done, strict=True) for r in schedule_of(a.offer)], batch_size=1000)
+        [
+            Instalment(plan=p, number=r.number, due_date=r.due_date, amount=r.amount)
+            for p, a in zip(created, done, strict=True)
+            for r in schedule_of(a.offer)
+        ],
+        batch_size=1000,
+    )
     return [a.pk for a in done]

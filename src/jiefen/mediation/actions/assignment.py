@@ -53,13 +53,17 @@ def candidates(organisation: Organisation, institution_id: int, on: date) -> lis
     """Mediators of the organisation who may take this institution's cases on `on`."""
     users = list(
         User.objects.filter(role=Role.MEDIATOR, organisation=organisation, is_active=True)
-        .exclude(pk__in=Conflict.objects.filter(institution_id=institution_id).values("mediator_id"))
+        .exclude(
+            pk__in=Conflict.objects.filter(institution_id=institution_id).values("mediator_id")
+        )
         .order_by("id")
     )
     profiles = {p.user_id: p for p in MediatorProfile.objects.filter(user__in=users)}
     loads = dict(
         Case.objects.filter(mediator__in=users, state__in=ACTIVE_STATES)
-        .values_list("mediator_id").annotate(n=Count("id")).order_by()
+        .values_list("mediator_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     roster = organisation.mediation_kind == MediationOrgKind.LAWYER_POOL
     out: list[Candidate] = []
@@ -94,8 +98,13 @@ def _distribute(case_ids: list[int], pool: list[Candidate], whole: bool) -> dict
 
 
 def open_mediation(
-    case_ids: Iterable[int], organisation: Organisation, *, by: User | None,
-    as_of: date | None = None, whole_series: bool = False, days: int = DEFAULT_MEDIATION_DAYS,
+    case_ids: Iterable[int],
+    organisation: Organisation,
+    *,
+    by: User | None,
+    as_of: date | None = None,
+    whole_series: bool = False,
+    days: int = DEFAULT_MEDIATION_DAYS,
 ) -> OpenResult:
     """Assign mediators, give 民诉前调 numbers and portal codes, move screened cases to mediation,
     and queue the notices to the borrowers. Set-based; cases not in `screening` are skipped."""
@@ -105,8 +114,10 @@ def open_mediation(
     result = OpenResult()
     with transaction.atomic():
         rows = list(
-            Case.objects.select_for_update().filter(pk__in=list(case_ids), state=State.SCREENING)
-            .values_list("pk", "institution_id", "court_id").order_by("pk")
+            Case.objects.select_for_update()
+            .filter(pk__in=list(case_ids), state=State.SCREENING)
+            .values_list("pk", "institution_id", "court_id")
+            .order_by("pk")
         )
         by_institution: dict[int, list[int]] = defaultdict(list)
         for pk, inst, _ in rows:
@@ -121,20 +132,36 @@ def open_mediation(
                 by_court[court].append(pk)
         updates: list[Case] = []
         for court_id, ids in by_court.items():
-            court = Organisation.objects.get(pk=court_id)
-            for pk, number in zip(ids, next_numbers(court, on.year, MEDIATION_TYPE, len(ids)), strict=True):
+            court_org = Organisation.objects.get(pk=court_id)
+            for pk, number in zip(
+                ids, next_numbers(court_org, on.year, MEDIATION_TYPE, len(ids)), strict=True
+            ):
                 updates.append(Case(pk=pk, mediator_id=chosen[pk], mediation_number=number))
         Case.objects.bulk_update(updates, ["mediator", "mediation_number"], batch_size=500)
         MediationCase.objects.bulk_create(
-            [MediationCase(case_id=c.pk, organisation=organisation, portal_code=portal_code(),
-                           opened_on=on, deadline=on + timedelta(days=days)) for c in updates],
+            [
+                MediationCase(
+                    case_id=c.pk,
+                    organisation=organisation,
+                    portal_code=portal_code(),
+                    opened_on=on,
+                    deadline=on + timedelta(days=days),
+                )
+                for c in updates
+            ],
             batch_size=500,
         )
-        result.opened = transition_many([c.pk for c in updates], "open_mediation", by=by,
-                                        note=f"{organisation.name}诉前调解")
+        result.opened = transition_many(
+            [c.pk for c in updates], "open_mediation", by=by, note=f"{organisation.name}诉前调解"
+        )
         queue_case_notices(result.opened, "opened")
-        audit(by, "open", organisation.code, opened=len(result.opened),
-              unassigned=result.unassigned[:100])
+        audit(
+            by,
+            "open",
+            organisation.code,
+            opened=len(result.opened),
+            unassigned=result.unassigned[:100],
+        )
     return result
 
 

@@ -55,6 +55,10 @@ def portal_code() -> str:
 
 
 def audit(by: User | None, action: str, object_id: object, **payload: Any) -> None:
-    append(actor_id=by.pk if by else None, action=f"mediation.{action}",
-           object_type="mediation", object_id=object_id,
-           payload={k: str(v) if not isinstance(v, list | dict) else v for k, v in payload.items()})
+    append(
+        actor_id=by.pk if by else None,
+        action=f"mediation.{action}",
+        object_type="mediation",
+        object_id=object_id,
+        payload={k: str(v) if not isinstance(v, list | dict) else v for k, v in payload.items()},
+    )

@@ -55,14 +55,28 @@ class PaymentReport:
 
 def parse_csv(text: str) -> list[PaymentRow]:
     """Columns 合同编号, 流水号, 金额, 还款日期 (or contract_number, reference, amount, paid_on)."""
-    names = {"合同编号": "contract_number", "流水号": "reference", "金额": "amount", "还款日期": "paid_on"}
+    names = {
+        "合同编号": "contract_number",
+        "流水号": "reference",
+        "金额": "amount",
+        "还款日期": "paid_on",
+    }
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     rows: list[PaymentRow] = []
     for line, raw in enumerate(reader, start=2):
-        r = {names.get((k or "").strip(), (k or "").strip()): (v or "").strip() for k, v in raw.items()}
+        r = {
+            names.get((k or "").strip(), (k or "").strip()): (v or "").strip()
+            for k, v in raw.items()
+        }
         try:
-            rows.append(PaymentRow(r["contract_number"], r["reference"], Decimal(r["amount"]),
-                                   date.fromisoformat(r["paid_on"])))
+            rows.append(
+                PaymentRow(
+                    r["contract_number"],
+                    r["reference"],
+                    Decimal(r["amount"]),
+                    date.fromisoformat(r["paid_on"]),
+                )
+            )
         except (KeyError, InvalidOperation, ValueError) as exc:
             raise ActionRefused(f"第{line}行格式有误：{exc}") from exc
         if rows[-1].amount <= ZERO:
@@ -70,21 +84,30 @@ def parse_csv(text: str) -> list[PaymentRow]:
     return rows
 
 
-def record_payments(institution: Organisation, rows: list[PaymentRow], *, by: User | None,
-                    source: str = "api") -> PaymentReport:
+def record_payments(
+    institution: Organisation, rows: list[PaymentRow], *, by: User | None, source: str = "api"
+) -> PaymentReport:
     """Match payments to plans by contract number and allocate them (set-based)."""
     report = PaymentReport()
     with transaction.atomic():
-        known = set(Payment.objects.filter(institution=institution,
-                                           reference__in=[r.reference for r in rows])
-                    .values_list("reference", flat=True))
-        plan_rows = InstalmentPlan.objects.filter(
-            mediation__case__institution=institution,
-            mediation__case__contract_number__in={r.contract_number for r in rows},
-        ).exclude(status=PlanStatus.COMPLETED).values_list("pk", "mediation__case__contract_number")
+        known = set(
+            Payment.objects.filter(
+                institution=institution, reference__in=[r.reference for r in rows]
+            ).values_list("reference", flat=True)
+        )
+        plan_rows = (
+            InstalmentPlan.objects.filter(
+                mediation__case__institution=institution,
+                mediation__case__contract_number__in={r.contract_number for r in rows},
+            )
+            .exclude(status=PlanStatus.COMPLETED)
+            .values_list("pk", "mediation__case__contract_number")
+        )
         plan_by_contract = {c: pk for pk, c in plan_rows}
         insts: dict[int, list[Instalment]] = defaultdict(list)
-        for i in Instalment.objects.filter(plan_id__in=plan_by_contract.values()).order_by("number"):
+        for i in Instalment.objects.filter(plan_id__in=plan_by_contract.values()).order_by(
+            "number"
+        ):
             insts[i.plan_id].append(i)
         payments: list[Payment] = []
         paid_by_plan: dict[int, Decimal] = defaultdict(lambda: ZERO)
@@ -97,45 +120,78 @@ def record_payments(institution: Organisation, rows: list[PaymentRow], *, by: Us
                 report.unmatched.append(r.contract_number)
                 continue
             known.add(r.reference)
-            states = [plans.InstalmentState(i.number, i.due_date, i.amount, i.paid) for i in insts[plan_id]]
+            states = [
+                plans.InstalmentState(i.number, i.due_date, i.amount, i.paid)
+                for i in insts[plan_id]
+            ]
             left = plans.allocate(states, r.amount)
             for i, s in zip(insts[plan_id], states, strict=True):
                 if s.paid != i.paid:
                     i.paid, i.paid_on = s.paid, r.paid_on
             paid_by_plan[plan_id] += to_fen(r.amount) - left
-            payments.append(Payment(plan_id=plan_id, institution=institution, reference=r.reference,
-                                    amount=to_fen(r.amount), paid_on=r.paid_on, source=source,
-                                    unallocated=left))
+            payments.append(
+                Payment(
+                    plan_id=plan_id,
+                    institution=institution,
+                    reference=r.reference,
+                    amount=to_fen(r.amount),
+                    paid_on=r.paid_on,
+                    source=source,
+                    unallocated=left,
+                )
+            )
         Payment.objects.bulk_create(payments, batch_size=1000)
-        Instalment.objects.bulk_update([i for lst in insts.values() for i in lst], ["paid", "paid_on"],
-                                       batch_size=1000)
+        Instalment.objects.bulk_update(
+            [i for lst in insts.values() for i in lst], ["paid", "paid_on"], batch_size=1000
+        )
         for plan_id, amount in paid_by_plan.items():
             InstalmentPlan.objects.filter(pk=plan_id).update(paid=F("paid") + amount)
         report.recorded = len(payments)
-        finished = list(InstalmentPlan.objects.filter(pk__in=paid_by_plan, paid__gte=F("total"))
-                        .values_list("pk", "mediation__case_id"))
-        InstalmentPlan.objects.filter(pk__in=[p for p, _ in finished]).update(status=PlanStatus.COMPLETED)
+        finished = list(
+            InstalmentPlan.objects.filter(pk__in=paid_by_plan, paid__gte=F("total")).values_list(
+                "pk", "mediation__case_id"
+            )
+        )
+        InstalmentPlan.objects.filter(pk__in=[p for p, _ in finished]).update(
+            status=PlanStatus.COMPLETED
+        )
         transition_many([c for _, c in finished], "close", by=by, note="调解协议已履行完毕")
         report.completed_plans = len(finished)
-        audit(by, "payments.recorded", institution.code, recorded=report.recorded,
-              duplicates=report.duplicates, unmatched=report.unmatched[:100], source=source)
+        audit(
+            by,
+            "payments.recorded",
+            institution.code,
+            recorded=report.recorded,
+            duplicates=report.duplicates,
+            unmatched=report.unmatched[:100],
+            source=source,
+        )
     return report
 
 
 def sweep_missed(*, as_of: date | None = None, by: User | None = None) -> dict[str, int]:
     """Find instalments unpaid after the grace period and act on each plan once (idempotent)."""
     on = as_of or today()
-    due = (Instalment.objects.filter(plan__status=PlanStatus.ACTIVE, due_date__lt=on, paid__lt=F("amount"))
-           .values_list("plan_id", "number", "due_date", "plan__grace_days").order_by("plan_id", "number"))
+    due = (
+        Instalment.objects.filter(
+            plan__status=PlanStatus.ACTIVE, due_date__lt=on, paid__lt=F("amount")
+        )
+        .values_list("plan_id", "number", "due_date", "plan__grace_days")
+        .order_by("plan_id", "number")
+    )
     missed: dict[int, tuple[int, date]] = {}
     for plan_id, number, due_date, grace in due:
         if plan_id not in missed and plans.first_missed(
-                [plans.InstalmentState(number, due_date, Decimal(1))], as_of=on, grace_days=grace):
+            [plans.InstalmentState(number, due_date, Decimal(1))], as_of=on, grace_days=grace
+        ):
             missed[plan_id] = (number, due_date)
     if not missed:
         return {"enforcement_drafts": 0, "to_filing": 0}
-    plans_qs = list(InstalmentPlan.objects.filter(pk__in=missed).select_related(
-        "mediation__case__court", "mediation__confirmation", "mediation__notarization"))
+    plans_qs = list(
+        InstalmentPlan.objects.filter(pk__in=missed).select_related(
+            "mediation__case__court", "mediation__confirmation", "mediation__notarization"
+        )
+    )
     titles = [p for p in plans_qs if p.mediation.case.state in (State.CONFIRMED, State.NOTARIZED)]
     unconfirmed = [p for p in plans_qs if p.mediation.case.state == State.MEDIATED]
     with transaction.atomic():
@@ -151,17 +207,30 @@ def sweep_missed(*, as_of: date | None = None, by: User | None = None) -> dict[s
                 title = f"{n.certificate_number}公证书及执行证书"
                 cert = f"（{on.year}）{n.office.code}执证字第{p.mediation.pk}号"
                 type(n).objects.filter(pk=n.pk).update(execution_certificate_number=cert)
-            drafts.append(EnforcementDraft(
-                mediation=p.mediation, title=title, unpaid=unpaid,
-                execution_fee=lawlinks.execution_fee(case.court, unpaid, on),
-                missed_instalment=number, due_date=due_date, created_on=on))
+            drafts.append(
+                EnforcementDraft(
+                    mediation=p.mediation,
+                    title=title,
+                    unpaid=unpaid,
+                    execution_fee=lawlinks.execution_fee(case.court, unpaid, on),
+                    missed_instalment=number,
+                    due_date=due_date,
+                    created_on=on,
+                )
+            )
         EnforcementDraft.objects.bulk_create(drafts, ignore_conflicts=True)
-        moved = transition_many([p.mediation.case_id for p in unconfirmed], "instalments_missed", by=by,
-                                note="未经司法确认的调解协议未按期履行，转立案")
+        moved = transition_many(
+            [p.mediation.case_id for p in unconfirmed],
+            "instalments_missed",
+            by=by,
+            note="未经司法确认的调解协议未按期履行，转立案",
+        )
         MediationCase.objects.filter(case_id__in=moved).update(
-            outcome=Outcome.TO_FILING, failure_reason="未按期履行分期还款", closed_on=on)
-        InstalmentPlan.objects.filter(pk__in=[p.pk for p in titles] +
-                                      [p.pk for p in unconfirmed if p.mediation.case_id in moved]).update(
-            status=PlanStatus.MISSED, missed_on=on)
+            outcome=Outcome.TO_FILING, failure_reason="未按期履行分期还款", closed_on=on
+        )
+        InstalmentPlan.objects.filter(
+            pk__in=[p.pk for p in titles]
+            + [p.pk for p in unconfirmed if p.mediation.case_id in moved]
+        ).update(status=PlanStatus.MISSED, missed_on=on)
         audit(by, "instalments.missed", len(missed), drafts=len(drafts), to_filing=len(moved))
     return {"enforcement_drafts": len(drafts), "to_filing": len(moved)}

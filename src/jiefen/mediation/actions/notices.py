@@ -28,9 +28,9 @@ MAX_ATTEMPTS = 5
 
 TEXTS: dict[str, str] = {
     "opened": "{name}您好：{institution}与您的{case_type}已转入{org}诉前调解（{number}）。"
-              "请访问{url}，输入查询码{code}及身份证号后六位，查看诉求并答复。",
+    "请访问{url}，输入查询码{code}及身份证号后六位，查看诉求并答复。",
     "offer": "{name}您好：调解员就{number}向您提出调解方案：还款总额{total}元，分{instalments}期。"
-             "请访问{url}（查询码{code}）查看并答复。",
+    "请访问{url}（查询码{code}）查看并答复。",
     "counter": "{name}您好：{institution}对您的还款方案提出了新的方案（{number}），请访问{url}（查询码{code}）查看。",
     "agreed": "{name}您好：{number}调解方案已达成，请访问{url}（查询码{code}）签署调解协议。",
     "login": "您正在登录诉前调解服务，验证码{otp}，10分钟内有效。请勿告知他人。",
@@ -46,14 +46,17 @@ def _recipients(case_ids: list[int]) -> dict[int, tuple[str, str, str]]:
     """case id → (borrower name, channel, address): the first defendant's mobile, else e-mail."""
     links = list(
         CaseParty.objects.filter(case_id__in=case_ids, role=PartyRole.DEFENDANT)
-        .order_by("case_id", "position").values_list("case_id", "party_id", "party__name")
+        .order_by("case_id", "position")
+        .values_list("case_id", "party_id", "party__name")
     )
     first: dict[int, tuple[int, str]] = {}
     for case_id, party_id, name in links:
         first.setdefault(case_id, (party_id, name))
     contacts: dict[int, dict[str, str]] = {}
-    for c in Contact.objects.filter(party_id__in={p for p, _ in first.values()},
-                                    kind__in=[ContactKind.MOBILE, ContactKind.EMAIL]).order_by("-confirmed", "id"):
+    for c in Contact.objects.filter(
+        party_id__in={p for p, _ in first.values()},
+        kind__in=[ContactKind.MOBILE, ContactKind.EMAIL],
+    ).order_by("-confirmed", "id"):
         contacts.setdefault(c.party_id, {}).setdefault(c.kind, c.value)
     out: dict[int, tuple[str, str, str]] = {}
     for case_id, (party_id, name) in first.items():
@@ -65,7 +68,9 @@ def _recipients(case_ids: list[int]) -> dict[int, tuple[str, str, str]]:
     return out
 
 
-def queue_case_notices(case_ids: Iterable[int], kind: str, extra: dict[int, dict[str, Any]] | None = None) -> list[int]:
+def queue_case_notices(
+    case_ids: Iterable[int], kind: str, extra: dict[int, dict[str, Any]] | None = None
+) -> list[int]:
     """Queue one notice per case (cases without a contact get none) and deliver after commit."""
     ids = list(case_ids)
     if not ids:
@@ -83,12 +88,24 @@ def queue_case_notices(case_ids: Iterable[int], kind: str, extra: dict[int, dict
             continue
         name, channel, to = recipients[m.case_id]
         body = TEXTS[kind].format(
-            name=name, institution=m.case.institution.name, case_type=m.case.get_case_type_display(),
-            org=m.organisation.name, number=m.case.mediation_number, code=m.portal_code, url=url,
+            name=name,
+            institution=m.case.institution.name,
+            case_type=m.case.get_case_type_display(),
+            org=m.organisation.name,
+            number=m.case.mediation_number,
+            code=m.portal_code,
+            url=url,
             **(extra or {}).get(m.case_id, {}),
         )
-        notices.append(Notice(mediation=m, channel=channel, recipient=to, body=body,
-                              subject="诉前调解通知" if channel == "email" else ""))
+        notices.append(
+            Notice(
+                mediation=m,
+                channel=channel,
+                recipient=to,
+                body=body,
+                subject="诉前调解通知" if channel == "email" else "",
+            )
+        )
     created = Notice.objects.bulk_create(notices, batch_size=500)
     notice_ids = [n.pk for n in created]
     if notice_ids:
@@ -116,7 +133,9 @@ def deliver_notices(notice_ids: list[int] | None = None) -> int:
         n.status = "sent" if r.ok else "failed"
         n.provider_id, n.error = r.provider_id, r.error[:300]
         n.sent_at = now if r.ok else None
-    Notice.objects.bulk_update(pending, ["status", "provider_id", "error", "sent_at"], batch_size=500)
+    Notice.objects.bulk_update(
+        pending, ["status", "provider_id", "error", "sent_at"], batch_size=500
+    )
     return sum(1 for r in results if r.ok)
 
 
@@ -132,16 +151,21 @@ def issue_code(mediation: MediationCase, purpose: str) -> str:
     if recipient is None:
         raise ActionRefused("未登记借款人的手机号码或电子邮箱，无法发送验证码")
     code = f"{secrets.randbelow(1_000_000):06d}"
-    name, channel, to = recipient
+    _name, channel, to = recipient
     body = TEXTS[purpose].format(otp=code, number=mediation.case.mediation_number)
     with transaction.atomic():
         OneTimeCode.objects.filter(mediation=mediation, purpose=purpose, used_at=None).update(
             used_at=timezone.now()
         )
-        OneTimeCode.objects.create(mediation=mediation, purpose=purpose,
-                                   code_hash=_hash(mediation.pk, purpose, code),
-                                   expires_at=timezone.now() + CODE_TTL)
-        notice = Notice.objects.create(mediation=mediation, channel=channel, recipient=to, body=body)
+        OneTimeCode.objects.create(
+            mediation=mediation,
+            purpose=purpose,
+            code_hash=_hash(mediation.pk, purpose, code),
+            expires_at=timezone.now() + CODE_TTL,
+        )
+        notice = Notice.objects.create(
+            mediation=mediation, channel=channel, recipient=to, body=body
+        )
     deliver_notices([notice.pk])
     notice.refresh_from_db()
     if notice.status != "sent":
@@ -152,9 +176,14 @@ def issue_code(mediation: MediationCase, purpose: str) -> str:
 def verify_code(mediation: MediationCase, purpose: str, code: str) -> bool:
     """True once for the right, unexpired code; five wrong tries burn the code."""
     with transaction.atomic():
-        otp = (OneTimeCode.objects.select_for_update()
-               .filter(mediation=mediation, purpose=purpose, used_at=None,
-                       expires_at__gt=timezone.now()).order_by("-id").first())
+        otp = (
+            OneTimeCode.objects.select_for_update()
+            .filter(
+                mediation=mediation, purpose=purpose, used_at=None, expires_at__gt=timezone.now()
+            )
+            .order_by("-id")
+            .first()
+        )
         if otp is None:
             return False
         if not hmac.compare_digest(otp.code_hash, _hash(mediation.pk, purpose, code.strip())):

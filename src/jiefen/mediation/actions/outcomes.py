@@ -13,7 +13,6 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
 from jiefen.cases.actions import transition, transition_many
@@ -38,9 +37,12 @@ from jiefen.mediation.models import (
 
 
 def _least_loaded_judge(court: Organisation) -> User:
-    judge = (User.objects.filter(role=Role.JUDGE, organisation=court, is_active=True)
-             .annotate(n=Count("judged_cases", filter=Q(judged_cases__state=State.CONFIRMATION_PENDING)))
-             .order_by("n", "id").first())
+    judge = (
+        User.objects.filter(role=Role.JUDGE, organisation=court, is_active=True)
+        .annotate(n=Count("judged_cases", filter=Q(judged_cases__state=State.CONFIRMATION_PENDING)))
+        .order_by("n", "id")
+        .first()
+    )
     if judge is None:
         raise ActionRefused(f"{court.name}没有可分配的法官")
     return judge
@@ -48,13 +50,17 @@ def _least_loaded_judge(court: Organisation) -> User:
 
 def _claimant_or_mediator(mediation: MediationCase, by: User) -> None:
     case = mediation.case
-    if not (by.role == Role.PLATFORM_ADMIN
-            or (by.role == Role.BANK_AGENT and by.organisation_id == case.institution_id)
-            or (by.role == Role.MEDIATOR and case.mediator_id == by.pk)):
+    if not (
+        by.role == Role.PLATFORM_ADMIN
+        or (by.role == Role.BANK_AGENT and by.organisation_id == case.institution_id)
+        or (by.role == Role.MEDIATOR and case.mediator_id == by.pk)
+    ):
         raise ActionRefused("无权为本案提出申请")
 
 
-def apply_confirmation(mediation: MediationCase, *, by: User, on: date | None = None) -> Confirmation:
+def apply_confirmation(
+    mediation: MediationCase, *, by: User, on: date | None = None
+) -> Confirmation:
     """Apply to the court for judicial confirmation within the 30-day window; no fee."""
     _claimant_or_mediator(mediation, by)
     on = on or today()
@@ -67,15 +73,19 @@ def apply_confirmation(mediation: MediationCase, *, by: User, on: date | None = 
     with transaction.atomic():
         judge = _least_loaded_judge(case.court)
         number = next_numbers(case.court, on.year, CONFIRMATION_TYPE, 1)[0]
-        mediation.case = transition(case, "apply_confirmation", by=by, note=f"{number}，免交诉讼费", judge=judge)
-        conf = Confirmation.objects.create(mediation=mediation, case_number=number, applied_on=on,
-                                           window_ends=window, judge=judge)
+        mediation.case = transition(
+            case, "apply_confirmation", by=by, note=f"{number}，免交诉讼费", judge=judge
+        )
+        conf = Confirmation.objects.create(
+            mediation=mediation, case_number=number, applied_on=on, window_ends=window, judge=judge
+        )
         audit(by, "confirmation.applied", mediation.pk, number=number, window_ends=window)
     return conf
 
 
-def rule_on_confirmation(confirmation: Confirmation, *, by: User, confirm: bool, reason: str = "",
-                         on: date | None = None) -> None:
+def rule_on_confirmation(
+    confirmation: Confirmation, *, by: User, confirm: bool, reason: str = "", on: date | None = None
+) -> None:
     """The judge rules: the agreement is valid (enforceable) or the application is rejected."""
     if by.pk != confirmation.judge_id:
         raise ActionRefused("只有承办法官可以作出裁定")
@@ -87,26 +97,46 @@ def rule_on_confirmation(confirmation: Confirmation, *, by: User, confirm: bool,
     m = confirmation.mediation
     with transaction.atomic():
         if confirm:
-            transition(m.case, "confirm_agreement", by=by, note=f"{confirmation.case_number}裁定确认调解协议有效")
+            transition(
+                m.case,
+                "confirm_agreement",
+                by=by,
+                note=f"{confirmation.case_number}裁定确认调解协议有效",
+            )
         else:
-            transition(m.case, "reject_confirmation", by=by, note=f"{confirmation.case_number}裁定驳回：{reason}")
+            transition(
+                m.case,
+                "reject_confirmation",
+                by=by,
+                note=f"{confirmation.case_number}裁定驳回：{reason}",
+            )
         Confirmation.objects.filter(pk=confirmation.pk).update(
-            ruling="confirmed" if confirm else "rejected", ruling_on=on, reason=reason.strip())
+            ruling="confirmed" if confirm else "rejected", ruling_on=on, reason=reason.strip()
+        )
         MediationCase.objects.filter(pk=m.pk).update(
             outcome=Outcome.CONFIRMED if confirm else Outcome.TO_FILING,
-            closed_on=on, failure_reason="" if confirm else "司法确认申请被驳回")
+            closed_on=on,
+            failure_reason="" if confirm else "司法确认申请被驳回",
+        )
         audit(by, "confirmation.ruled", m.pk, confirm=confirm, reason=reason)
 
 
-def apply_notarization(mediation: MediationCase, *, office: Organisation, by: User,
-                       on: date | None = None) -> Notarization:
+def apply_notarization(
+    mediation: MediationCase, *, office: Organisation, by: User, on: date | None = None
+) -> Notarization:
     """Send the signed agreement to a notary office for a notarized instrument with enforcement effect."""
     _claimant_or_mediator(mediation, by)
     if office.kind != OrganisationKind.NOTARY_OFFICE:
         raise ActionRefused("请选择公证机构")
     on = on or today()
     with transaction.atomic():
-        mediation.case = transition(mediation.case, "apply_notarization", by=by, note=f"送{office.name}", notary_office=office)
+        mediation.case = transition(
+            mediation.case,
+            "apply_notarization",
+            by=by,
+            note=f"送{office.name}",
+            notary_office=office,
+        )
         n = Notarization.objects.create(mediation=mediation, office=office, applied_on=on)
         audit(by, "notarization.applied", mediation.pk, office=office.code)
     return n
@@ -119,36 +149,50 @@ def notarize(notarization: Notarization, *, by: User, on: date | None = None) ->
     on = on or today()
     m = notarization.mediation
     with transaction.atomic():
-        count = Notarization.objects.filter(office_id=notarization.office_id,
-                                            notarized_on__year=on.year).exclude(certificate_number="").count()
+        count = (
+            Notarization.objects.filter(
+                office_id=notarization.office_id, notarized_on__year=on.year
+            )
+            .exclude(certificate_number="")
+            .count()
+        )
         number = f"（{on.year}）{notarization.office.code}证经字第{count + 1}号"
         transition(m.case, "notarize", by=by, note=f"{number}赋予强制执行效力")
-        Notarization.objects.filter(pk=notarization.pk).update(certificate_number=number, notarized_on=on,
-                                                               notary=by)
+        Notarization.objects.filter(pk=notarization.pk).update(
+            certificate_number=number, notarized_on=on, notary=by
+        )
         MediationCase.objects.filter(pk=m.pk).update(outcome=Outcome.NOTARIZED, closed_on=on)
         audit(by, "notarized", m.pk, number=number)
 
 
-def apply_payment_order(mediation: MediationCase, *, by: User, on: date | None = None) -> PaymentOrder:
+def apply_payment_order(
+    mediation: MediationCase, *, by: User, on: date | None = None
+) -> PaymentOrder:
     """The institution applies for a payment order on the agreed (undisputed) amount; fee = 1/3."""
     if not (by.role == Role.BANK_AGENT and by.organisation_id == mediation.case.institution_id):
         raise ActionRefused("只有申请人（金融机构）可以申请支付令")
     on = on or today()
     case = mediation.case
-    amount = mediation.agreement.offer.total if hasattr(mediation, "agreement") else case.claim_total
+    amount = (
+        mediation.agreement.offer.total if hasattr(mediation, "agreement") else case.claim_total
+    )
     fee = lawlinks.payment_order_fee(case.court, amount, on)
     with transaction.atomic():
         judge = _least_loaded_judge(case.court)
         number = next_numbers(case.court, on.year, PAYMENT_ORDER_TYPE, 1)[0]
-        mediation.case = transition(case, "apply_payment_order", by=by, note=f"{number}，申请费{fee}元", judge=judge)
-        po = PaymentOrder.objects.create(mediation=mediation, case_number=number, amount=amount,
-                                         fee=fee, applied_on=on)
+        mediation.case = transition(
+            case, "apply_payment_order", by=by, note=f"{number}，申请费{fee}元", judge=judge
+        )
+        po = PaymentOrder.objects.create(
+            mediation=mediation, case_number=number, amount=amount, fee=fee, applied_on=on
+        )
         audit(by, "payment_order.applied", mediation.pk, number=number, amount=amount, fee=fee)
     return po
 
 
-def issue_payment_order(order: PaymentOrder, *, by: User, served_on: date | None = None,
-                        on: date | None = None) -> None:
+def issue_payment_order(
+    order: PaymentOrder, *, by: User, served_on: date | None = None, on: date | None = None
+) -> None:
     """The judge issues the order (within 15 days of acceptance); the objection window runs from receipt."""
     case = Case.objects.get(pk=order.mediation.case_id)
     if by.role != Role.JUDGE or by.pk != case.judge_id:
@@ -157,14 +201,21 @@ def issue_payment_order(order: PaymentOrder, *, by: User, served_on: date | None
     served = served_on or on
     ends = lawlinks.objection_window_ends(served)
     with transaction.atomic():
-        transition(case, "issue_payment_order", by=by, note=f"{order.case_number}已送达，异议期至{ends}")
-        PaymentOrder.objects.filter(pk=order.pk).update(issued_on=on, served_on=served, objection_ends=ends)
-        MediationCase.objects.filter(pk=order.mediation_id).update(outcome=Outcome.PAYMENT_ORDER, closed_on=on)
+        transition(
+            case, "issue_payment_order", by=by, note=f"{order.case_number}已送达，异议期至{ends}"
+        )
+        PaymentOrder.objects.filter(pk=order.pk).update(
+            issued_on=on, served_on=served, objection_ends=ends
+        )
+        MediationCase.objects.filter(pk=order.mediation_id).update(
+            outcome=Outcome.PAYMENT_ORDER, closed_on=on
+        )
         audit(by, "payment_order.issued", order.mediation_id, served_on=served, objection_ends=ends)
 
 
-def object_to_payment_order(order: PaymentOrder, *, text: str, by: User | None = None,
-                            on: date | None = None) -> None:
+def object_to_payment_order(
+    order: PaymentOrder, *, text: str, by: User | None = None, on: date | None = None
+) -> None:
     """A written objection within the window ends the procedure: the case goes to filing (Art. 228)."""
     on = on or today()
     if order.objection_ends is None or on > order.objection_ends:
@@ -172,32 +223,44 @@ def object_to_payment_order(order: PaymentOrder, *, text: str, by: User | None =
     if not text.strip():
         raise ActionRefused("异议应当以书面形式提出并说明理由")
     with transaction.atomic():
-        transition(order.mediation.case, "payment_order_objected", by=by, note=f"债务人异议：{text[:200]}")
+        transition(
+            order.mediation.case, "payment_order_objected", by=by, note=f"债务人异议：{text[:200]}"
+        )
         PaymentOrder.objects.filter(pk=order.pk).update(objected_on=on, objection=text.strip())
         MediationCase.objects.filter(pk=order.mediation_id).update(
-            outcome=Outcome.TO_FILING, failure_reason="债务人对支付令提出异议")
+            outcome=Outcome.TO_FILING, failure_reason="债务人对支付令提出异议"
+        )
         audit(by, "payment_order.objected", order.mediation_id)
 
 
 def payment_orders_take_effect(*, as_of: date, by: User | None = None) -> list[int]:
     """Orders whose objection window passed with no objection become enforceable (set-based)."""
-    orders = PaymentOrder.objects.filter(objection_ends__lt=as_of, objected_on=None, effective_on=None,
-                                         mediation__case__state=State.PAYMENT_ORDER_ISSUED)
+    orders = PaymentOrder.objects.filter(
+        objection_ends__lt=as_of,
+        objected_on=None,
+        effective_on=None,
+        mediation__case__state=State.PAYMENT_ORDER_ISSUED,
+    )
     case_ids = list(orders.values_list("mediation__case_id", flat=True))
     with transaction.atomic():
-        moved = transition_many(case_ids, "payment_order_takes_effect", by=by, note="异议期满未提出异议")
+        moved = transition_many(
+            case_ids, "payment_order_takes_effect", by=by, note="异议期满未提出异议"
+        )
         PaymentOrder.objects.filter(mediation__case_id__in=moved).update(effective_on=as_of)
     return moved
 
 
-def fail_mediation(case_ids: Iterable[int], *, by: User | None, reason: str, on: date | None = None) -> list[int]:
+def fail_mediation(
+    case_ids: Iterable[int], *, by: User | None, reason: str, on: date | None = None
+) -> list[int]:
     """Mediation failed, was declined or expired: to filing, with everything known carried over."""
     on = on or today()
     ids = list(case_ids)
     with transaction.atomic():
         moved = transition_many(ids, "fail_mediation", by=by, note=f"调解不成：{reason}")
         MediationCase.objects.filter(case_id__in=moved).update(
-            outcome=Outcome.TO_FILING, closed_on=on, failure_reason=reason[:200])
+            outcome=Outcome.TO_FILING, closed_on=on, failure_reason=reason[:200]
+        )
         if moved:
             audit(by, "failed", len(moved), reason=reason, cases=moved[:1000])
     return moved
@@ -205,6 +268,9 @@ def fail_mediation(case_ids: Iterable[int], *, by: User | None, reason: str, on:
 
 def expire_mediations(*, as_of: date, by: User | None = None) -> list[int]:
     """Cases past their mediation deadline without a signed agreement go to filing."""
-    ids = list(Case.objects.filter(state=State.IN_MEDIATION, mediation__deadline__lt=as_of)
-               .values_list("pk", flat=True))
+    ids = list(
+        Case.objects.filter(state=State.IN_MEDIATION, mediation__deadline__lt=as_of).values_list(
+            "pk", flat=True
+        )
+    )
     return fail_mediation(ids, by=by, reason="调解期限届满未达成协议", on=as_of)

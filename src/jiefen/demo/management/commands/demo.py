@@ -50,6 +50,9 @@ class Command(BaseCommand):
 
     def _run_pipeline(self, cases: int) -> None:
         """Each stage that is built adds its demo step here, in pipeline order."""
+        from jiefen.intake.demo import run_intake_demo
+
+        run_intake_demo(self.stdout, cases)
         from jiefen.mediation.demo import run_mediation_demo
 
         run_mediation_demo(self.stdout)

@@ -11,6 +11,9 @@ from jiefen.mediation.selectors import stats_section as mediation_stats
 
 def collect() -> dict[str, Any]:
     numbers: dict[str, Any] = case_stats()
+    from jiefen.intake.selectors import stats_section as intake_stats
+
+    numbers.update(intake_stats())
     numbers["mediation"] = mediation_stats()
     from jiefen.docket.selectors import stats_section as filing_stats
 

@@ -1,0 +1,106 @@
+"""Bank portal pages of the intake stage: upload, batch progress, errors, series, downloads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
+from jiefen.intake import format as fmt
+from jiefen.intake.actions import IdempotencyConflict, create_batch
+from jiefen.intake.models import Policy
+from jiefen.intake.reader import MAX_BYTES, FileRefused
+from jiefen.intake.report import errors_csv, errors_xlsx, template_xlsx
+from jiefen.intake.selectors import batch_for, batch_series, visible_batches
+from jiefen.intake.tasks import enqueue_import
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    can_upload = user.role == Role.BANK_AGENT and user.organisation_id is not None
+    if request.method == "POST":
+        if not can_upload:
+            raise Http404("无权上传")
+        return _upload(request, user)
+    return render(request, "intake/batch_list.html", {
+        "batches": visible_batches(user)[:50],
+        "courts": Organisation.objects.filter(kind=OrganisationKind.COURT),
+        "policies": Policy.choices, "can_upload": can_upload,
+        "max_mb": MAX_BYTES // 1024 // 1024,
+    })
+
+
+def _upload(request: HttpRequest, user: User) -> HttpResponse:
+    upload = request.FILES.get("file")
+    court = Organisation.objects.filter(
+        kind=OrganisationKind.COURT, pk=request.POST.get("court") or 0
+    ).first()
+    policy = request.POST.get("policy") or Policy.REJECT_FAILED_ROWS
+    if upload is None or court is None or policy not in Policy.values:
+        messages.error(request, "请选择文件、受理法院和错误处理方式")
+        return redirect("intake:batches")
+    if (upload.size or 0) > MAX_BYTES:
+        messages.error(request, f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB")
+        return redirect("intake:batches")
+    institution = Organisation.objects.get(pk=user.organisation_id)
+    try:
+        batch, created = create_batch(institution, court, upload.read(), upload.name or "upload",
+                                      by=user, policy=policy)
+    except (FileRefused, IdempotencyConflict) as exc:
+        messages.error(request, f"文件未被接收：{exc}")
+        return redirect("intake:batches")
+    if created:
+        enqueue_import(batch.pk)
+        messages.success(request, f"已接收文件，批次 {batch.pk} 正在导入")
+    else:
+        messages.info(request, f"该文件已提交过，这是原来的批次 {batch.pk}，未重复导入")
+    return redirect("intake:batch", batch_id=batch.pk)
+
+
+@login_required
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = batch_for(_user(request), batch_id)
+    errors = Paginator(batch.errors.order_by("row", "id"), 100).get_page(request.GET.get("page"))
+    return render(request, "intake/batch_detail.html", {
+        "batch": batch, "errors": errors, "series": batch_series(batch) if batch.accepted else [],
+    })
+
+
+@login_required
+def batch_progress(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The progress fragment the batch page polls while the worker runs."""
+    batch = batch_for(_user(request), batch_id)
+    response = render(request, "intake/progress.html", {"batch": batch})
+    if batch.finished:
+        response["X-Batch-Finished"] = "1"
+    return response
+
+
+@login_required
+def batch_errors(request: HttpRequest, batch_id: int, fmt_name: str) -> HttpResponse:
+    batch = batch_for(_user(request), batch_id)
+    if fmt_name == "xlsx":
+        response = HttpResponse(errors_xlsx(batch), content_type=XLSX)
+    else:
+        response = HttpResponse(errors_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.{fmt_name}"'
+    return response
+
+
+@login_required
+def template(request: HttpRequest, case_type: str) -> HttpResponse:
+    if case_type not in (fmt.LOAN, fmt.CARD):
+        raise Http404("无此模板")
+    response = HttpResponse(template_xlsx(case_type), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="jiefen-{case_type}-template.xlsx"'
+    return response
