@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from jiefen.accounts.models import Organisation
+from jiefen.law.fees import FeePolicy
 from jiefen.law.parameters import Parameters, load_parameters
 from jiefen.law.periods import HolidayCalendar
 from jiefen.lawdata.models import HolidayDay, HolidayYear, LprFixing, ProvincialWage
@@ -27,3 +29,11 @@ def current_parameters() -> Parameters:
 def current_calendar() -> HolidayCalendar:
     """The holiday calendar built from :func:`current_parameters`."""
     return HolidayCalendar.from_params(current_parameters())
+
+
+def court_fee_policy(court: Organisation) -> FeePolicy:
+    """The fee-rounding policy a court has chosen (legal-rules §1.3), as law's FeePolicy."""
+    return FeePolicy(
+        rounding=court.fee_rounding or "half_up_yuan",  # type: ignore[arg-type]
+        halve_after_rounding=court.fee_halve_after_rounding,
+    )

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import cache
-
 from jiefen.accounts.models import Organisation
 from jiefen.law import fees, periods
-
-
-@cache
-def _calendar() -> periods.HolidayCalendar:
-    return periods.HolidayCalendar.from_params()
-
-
-def fee_policy(court: Organisation) -> fees.FeePolicy:
-    return fees.FeePolicy(
-        rounding=court.fee_rounding or "half_up_yuan",  # type: ignore[arg-type]
-        halve_after_rounding=court.fee_halve_after_rounding,
-    )
+from jiefen.law.case_numbers import CaseNumber
+from jiefen.lawdata.selectors import court_fee_policy as fee_policy
+from jiefen.lawdata.selectors import current_calendar as _calendar
 
 
 def confirmation_window_ends(agreement_effective_on: date) -> date:
@@ -43,5 +32,5 @@ def execution_fee(court: Organisation, amount: Decimal, as_of: date) -> Decimal:
 
 
 def case_number(year: int, court_code: str, type_code: str, sequence: int) -> str:
-    """（2025）渝0105民诉前调12号 — 法〔2015〕137号 format."""
-    return f"（{year}）{court_code}{type_code}{sequence}号"
+    """（2025）渝0105民诉前调12号 — 法〔2015〕137号 format, validated by jiefen.law."""
+    return str(CaseNumber(year=year, court_code=court_code, type_code=type_code, seq=sequence))

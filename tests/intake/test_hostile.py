@@ -1,0 +1,109 @@
+"""Hostile files are refused quickly, within bounded memory, with a clear Chinese message."""
+
+import io
+import time
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from jiefen.intake import reader
+from jiefen.intake.generator import render
+from jiefen.intake.models import Batch
+from jiefen.intake.reader import FileRefused, read_table
+
+pytestmark = pytest.mark.django_db
+
+
+def _xlsx(rows: list[dict[str, str]]) -> bytes:
+    return render(rows, "financial_loan", xlsx=True)
+
+
+def _rezip(data: bytes, change: Callable[[str, bytes], bytes], extra: dict[str, bytes] | None = None) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, change(item.filename, src.read(item.filename)))
+        for name, body in (extra or {}).items():
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+def _refused(data: bytes, name: str, expected: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(FileRefused) as caught:
+        read_table(data, name)
+    assert expected in str(caught.value)
+    assert time.perf_counter() - started < 5
+
+
+def test_oversized_file(monkeypatch: Any) -> None:
+    monkeypatch.setattr(reader, "MAX_BYTES", 1000)
+    _refused(b"a" * 2000, "x.csv", "文件过大")
+
+
+def test_zip_bomb(rows: Callable[..., Any]) -> None:
+    bomb = _rezip(_xlsx(rows(n=2)), lambda n, b: b, {"xl/media/bomb.bin": b"\0" * (50 * 1024 * 1024)})
+    assert len(bomb) < 1024 * 1024
+    _refused(bomb, "bomb.xlsx", "压缩炸弹")
+
+
+def test_absurd_sheet_dimensions(rows: Callable[..., Any]) -> None:
+    def big_dimension(name: str, body: bytes) -> bytes:
+        if name.startswith("xl/worksheets/"):
+            body = body.replace(b"<sheetData", b'<dimension ref="A1:XFD1048576"/><sheetData', 1)
+        return body
+
+    _refused(_rezip(_xlsx(rows(n=2)), big_dimension), "dims.xlsx", "工作表尺寸异常")
+
+
+def test_xml_entity_declarations(rows: Callable[..., Any]) -> None:
+    lol = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+
+    def add_entities(name: str, body: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            return lol + (body.split(b"?>", 1)[-1])
+        return body
+
+    _refused(_rezip(_xlsx(rows(n=2)), add_entities), "ent.xlsx", "实体声明")
+
+
+def test_binary_garbage_named_csv() -> None:
+    import random
+
+    garbage = bytes(random.Random(1).randrange(256) for _ in range(20000))
+    _refused(garbage, "garbage.csv", "二进制")
+
+
+def test_control_characters_without_nul() -> None:
+    _refused(("合同编号\x01\x02\x03\x04" * 200).encode(), "ctrl.csv", "控制字符")
+
+
+def test_utf16_and_undecodable_text() -> None:
+    _refused("合同编号,产品名称\n".encode("utf-16"), "u16.csv", "UTF-16")
+    _refused(b"\xff\xfe\xfd" * 10 + b"abc\n" + b"\x81\x20\x81\x20" * 10, "bad.csv", "编码")
+
+
+def test_xlsx_named_csv_and_csv_named_xlsx(rows: Callable[..., Any]) -> None:
+    _refused(_xlsx(rows(n=2)), "looks.csv", "与 .csv 扩展名不符")
+    _refused(b"a,b\n1,2\n", "fake.xlsx", "不是 Excel")
+
+
+def test_unknown_layout_and_missing_columns() -> None:
+    _refused("姓名,金额\n张三,100\n".encode(), "x.csv", "无法识别批次类型")
+    _refused("合同编号,实际发放金额\nA,1\n".encode(), "x.csv", "缺少必填列")
+
+
+def test_too_many_rows(monkeypatch: Any, rows: Callable[..., Any]) -> None:
+    monkeypatch.setattr(reader, "MAX_ROWS", 3)
+    _refused(render(rows(n=5), "financial_loan"), "many.csv", "超过上限")
+
+
+def test_refused_upload_creates_no_batch(court: Any, bank: Any, agent: Any, intake_dir: Any) -> None:
+    from jiefen.intake.actions import create_batch
+
+    with pytest.raises(FileRefused):
+        create_batch(bank, court, b"\x00\x01binary", "x.csv", by=agent)
+    assert Batch.objects.count() == 0
