@@ -29,18 +29,35 @@ def _database_url() -> str:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_kill_9_mid_batch_then_resume(court: Organisation, bank: Organisation,
-                                      tmp_path: Any, settings: Any) -> None:
+def test_kill_9_mid_batch_then_resume(
+    court: Organisation, bank: Organisation, tmp_path: Any, settings: Any
+) -> None:
     settings.JIEFEN_VAR_DIR = tmp_path
     rows, info = generate_rows("financial_loan", 400, bad_fraction=0.05, seed=777)
     path = tmp_path / "big.csv"
     path.write_bytes(render(rows, "financial_loan"))
-    env = {**os.environ, "DATABASE_URL": _database_url(), "JIEFEN_VAR_DIR": str(tmp_path),
-           "JIEFEN_INTAKE_CHUNK": "40", "JIEFEN_INTAKE_THROTTLE_MS": "150"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "JIEFEN_VAR_DIR": str(tmp_path),
+        "JIEFEN_INTAKE_CHUNK": "40",
+        "JIEFEN_INTAKE_THROTTLE_MS": "150",
+    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "jiefen.manage", "import_batch", str(path),
-         "--institution", bank.code, "--court", court.code],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "jiefen.manage",
+            "import_batch",
+            str(path),
+            "--institution",
+            bank.code,
+            "--court",
+            court.code,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
     batch = None
@@ -67,9 +84,21 @@ def test_kill_9_mid_batch_then_resume(court: Organisation, bank: Organisation,
 
     # Submitting the same file again resumes the interrupted batch (here: the same command).
     done = subprocess.run(
-        [sys.executable, "-m", "jiefen.manage", "import_batch", str(path),
-         "--institution", bank.code, "--court", court.code],
-        env={**env, "JIEFEN_INTAKE_THROTTLE_MS": "0"}, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "jiefen.manage",
+            "import_batch",
+            str(path),
+            "--institution",
+            bank.code,
+            "--court",
+            court.code,
+        ],
+        env={**env, "JIEFEN_INTAKE_THROTTLE_MS": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     batch.refresh_from_db()
@@ -77,8 +106,14 @@ def test_kill_9_mid_batch_then_resume(court: Organisation, bank: Organisation,
     expected = {rows[r - 2]["contract_number"] for r in range(2, 402) if r not in info.bad_rows}
     got = list(Case.objects.filter(batch=batch).values_list("contract_number", flat=True))
     assert len(got) == len(set(got)) == len(expected) and set(got) == expected
-    assert (batch.accepted, batch.rejected, batch.duplicates) == (len(expected), len(info.bad_rows), 0)
-    assert batch.errors.filter(kind="invalid").values("row").distinct().count() == len(info.bad_rows)
+    assert (batch.accepted, batch.rejected, batch.duplicates) == (
+        len(expected),
+        len(info.bad_rows),
+        0,
+    )
+    assert batch.errors.filter(kind="invalid").values("row").distinct().count() == len(
+        info.bad_rows
+    )
     assert CaseEvent.objects.filter(case__batch=batch).count() == len(expected)
     assert CaseParty.objects.filter(case__batch=batch, role="defendant").count() == len(expected)
     assert verify()[1] is None

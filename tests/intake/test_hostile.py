@@ -20,7 +20,9 @@ def _xlsx(rows: list[dict[str, str]]) -> bytes:
     return render(rows, "financial_loan", xlsx=True)
 
 
-def _rezip(data: bytes, change: Callable[[str, bytes], bytes], extra: dict[str, bytes] | None = None) -> bytes:
+def _rezip(
+    data: bytes, change: Callable[[str, bytes], bytes], extra: dict[str, bytes] | None = None
+) -> bytes:
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -45,7 +47,9 @@ def test_oversized_file(monkeypatch: Any) -> None:
 
 
 def test_zip_bomb(rows: Callable[..., Any]) -> None:
-    bomb = _rezip(_xlsx(rows(n=2)), lambda n, b: b, {"xl/media/bomb.bin": b"\0" * (50 * 1024 * 1024)})
+    bomb = _rezip(
+        _xlsx(rows(n=2)), lambda n, b: b, {"xl/media/bomb.bin": b"\0" * (50 * 1024 * 1024)}
+    )
     assert len(bomb) < 1024 * 1024
     _refused(bomb, "bomb.xlsx", "压缩炸弹")
 
@@ -73,7 +77,7 @@ def test_xml_entity_declarations(rows: Callable[..., Any]) -> None:
 def test_binary_garbage_named_csv() -> None:
     import random
 
-    garbage = bytes(random.Random(1).randrange(256) for _ in range(20000))
+    garbage = random.Random(1).randbytes(20000)
     _refused(garbage, "garbage.csv", "二进制")
 
 
@@ -101,7 +105,9 @@ def test_too_many_rows(monkeypatch: Any, rows: Callable[..., Any]) -> None:
     _refused(render(rows(n=5), "financial_loan"), "many.csv", "超过上限")
 
 
-def test_refused_upload_creates_no_batch(court: Any, bank: Any, agent: Any, intake_dir: Any) -> None:
+def test_refused_upload_creates_no_batch(
+    court: Any, bank: Any, agent: Any, intake_dir: Any
+) -> None:
     from jiefen.intake.actions import create_batch
 
     with pytest.raises(FileRefused):

@@ -15,7 +15,9 @@ from jiefen.intake.models import Batch
 
 
 @pytest.mark.django_db
-def test_same_file_twice_is_one_batch(run_import: Callable[..., Any], rows: Callable[..., Any]) -> None:
+def test_same_file_twice_is_one_batch(
+    run_import: Callable[..., Any], rows: Callable[..., Any]
+) -> None:
     data = render(rows(n=5, seed=101), "financial_loan")
     first = run_import(data, name="a.csv")
     again = run_import(data, name="renamed.csv")
@@ -25,15 +27,16 @@ def test_same_file_twice_is_one_batch(run_import: Callable[..., Any], rows: Call
 
 @pytest.mark.django_db
 def test_same_key_is_one_batch_and_other_file_conflicts(
-        court: Organisation, bank: Organisation, agent: Any, rows: Callable[..., Any],
-        intake_dir: Any) -> None:
+    court: Organisation, bank: Organisation, agent: Any, rows: Callable[..., Any], intake_dir: Any
+) -> None:
     data = render(rows(n=3, seed=102), "financial_loan")
     b1, created1 = create_batch(bank, court, data, "a.csv", by=agent, key="K-1")
     b2, created2 = create_batch(bank, court, data, "a.csv", by=agent, key="K-1")
     assert (created1, created2, b1.pk) == (True, False, b2.pk)
     with pytest.raises(IdempotencyConflict):
-        create_batch(bank, court, render(rows(n=3, seed=103), "financial_loan"), "b.csv",
-                     by=agent, key="K-1")
+        create_batch(
+            bank, court, render(rows(n=3, seed=103), "financial_loan"), "b.csv", by=agent, key="K-1"
+        )
 
 
 @pytest.mark.django_db
@@ -45,8 +48,8 @@ def test_contract_number_unique_per_institution_in_database(make_case: Callable[
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_make_one_batch(
-        court: Organisation, bank: Organisation, agent: Any, rows: Callable[..., Any],
-        intake_dir: Any) -> None:
+    court: Organisation, bank: Organisation, agent: Any, rows: Callable[..., Any], intake_dir: Any
+) -> None:
     data = render(rows(n=30, seed=104), "financial_loan")
     results: list[tuple[int, bool]] = []
     failures: list[BaseException] = []

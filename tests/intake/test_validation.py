@@ -30,7 +30,9 @@ def _errors(batch: Any) -> dict[int, list[tuple[str, str]]]:
     return found
 
 
-def test_generated_bad_rows_are_rejected_with_row_column_reason(run_import: Callable[..., Any]) -> None:
+def test_generated_bad_rows_are_rejected_with_row_column_reason(
+    run_import: Callable[..., Any],
+) -> None:
     rows, info = generate_rows("financial_loan", 70, bad_fraction=0.2, seed=11)
     assert set(info.bad) == set(BAD_KINDS)
     batch = run_import(render(rows, "financial_loan"))
@@ -47,8 +49,16 @@ def test_generated_bad_rows_are_rejected_with_row_column_reason(run_import: Call
     first = Case.objects.get(batch=batch, batch_row=2)
     assert first.contract_number == rows[0]["contract_number"]
     assert first.claim_total == Decimal(rows[0]["claim_total"])
-    assert first.principal + first.interest + first.penalty_interest + first.compound_interest \
-        + first.fees + first.liquidated_damages + first.lawyer_fees == first.claim_total
+    assert (
+        first.principal
+        + first.interest
+        + first.penalty_interest
+        + first.compound_interest
+        + first.fees
+        + first.liquidated_damages
+        + first.lawyer_fees
+        == first.claim_total
+    )
 
 
 def test_card_batch_bad_kinds(run_import: Callable[..., Any]) -> None:
@@ -78,8 +88,14 @@ def test_card_batch_bad_kinds(run_import: Callable[..., Any]) -> None:
         ("contract_number", "", "合同编号", "必填项为空"),
     ],
 )
-def test_single_cell_rejections(run_import: Callable[..., Any], rows: Callable[..., Any],
-                                key: str, value: str, column: str, reason: str) -> None:
+def test_single_cell_rejections(
+    run_import: Callable[..., Any],
+    rows: Callable[..., Any],
+    key: str,
+    value: str,
+    column: str,
+    reason: str,
+) -> None:
     data = rows(n=3, seed=2)
     data[1][key] = value
     batch = run_import(data)
@@ -89,8 +105,9 @@ def test_single_cell_rejections(run_import: Callable[..., Any], rows: Callable[.
     assert reason in error.reason
 
 
-def test_guarantor_same_as_borrower_and_missing_id(run_import: Callable[..., Any],
-                                                   rows: Callable[..., Any]) -> None:
+def test_guarantor_same_as_borrower_and_missing_id(
+    run_import: Callable[..., Any], rows: Callable[..., Any]
+) -> None:
     data = rows(n=2, seed=3)
     data[0].update(guarantor1_name="李四", guarantor1_id=data[0]["borrower_id"])
     data[1].update(guarantor1_name="王五", guarantor1_id="")
@@ -99,8 +116,9 @@ def test_guarantor_same_as_borrower_and_missing_id(run_import: Callable[..., Any
     assert reasons == {2: "保证人与借款人为同一人", 3: "填写了保证人但缺少身份证号码"}
 
 
-def test_reject_all_policy_imports_nothing(run_import: Callable[..., Any],
-                                           rows: Callable[..., Any]) -> None:
+def test_reject_all_policy_imports_nothing(
+    run_import: Callable[..., Any], rows: Callable[..., Any]
+) -> None:
     data = rows(n=5, seed=4)
     data[3]["principal"] = "-1"
     batch = run_import(data, policy=Policy.REJECT_ALL)
@@ -128,8 +146,9 @@ def test_xlsx_is_read(run_import: Callable[..., Any], rows: Callable[..., Any]) 
     assert batch.errors.get().row == 4
 
 
-def test_dates_in_chinese_and_compact_forms(run_import: Callable[..., Any],
-                                            rows: Callable[..., Any]) -> None:
+def test_dates_in_chinese_and_compact_forms(
+    run_import: Callable[..., Any], rows: Callable[..., Any]
+) -> None:
     data = rows(n=2, seed=8)
     data[0]["cut_off_date"] = "2025年6月30日"
     data[1]["cut_off_date"] = "20250630"

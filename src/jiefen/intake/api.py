@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from django.contrib.auth import authenticate
 from ninja.security import HttpBasicAuth, django_auth
 
 from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
@@ -24,7 +24,6 @@ from jiefen.intake.models import Batch, Policy
 from jiefen.intake.reader import MAX_BYTES, FileRefused
 from jiefen.intake.selectors import batch_for
 from jiefen.intake.tasks import enqueue_import
-
 
 
 class BankBasicAuth(HttpBasicAuth):
@@ -75,10 +74,19 @@ class RowsIn(Schema):
 def _out(batch: Batch) -> BatchOut:
     s = summary(batch)
     return BatchOut(
-        batch=batch.pk, status=batch.status, status_label=batch.get_status_display(),
-        rows=s["rows"], rows_done=batch.rows_done, percent=batch.percent, accepted=s["accepted"],
-        rejected=s["rejected"], duplicates=s["duplicates"], series=s["series"],
-        flagged=s["flagged"], message=batch.message, screening_notes=batch.screening_notes,
+        batch=batch.pk,
+        status=batch.status,
+        status_label=batch.get_status_display(),
+        rows=s["rows"],
+        rows_done=batch.rows_done,
+        percent=batch.percent,
+        accepted=s["accepted"],
+        rejected=s["rejected"],
+        duplicates=s["duplicates"],
+        series=s["series"],
+        flagged=s["flagged"],
+        message=batch.message,
+        screening_notes=batch.screening_notes,
     )
 
 
@@ -89,40 +97,51 @@ def _agent(request: HttpRequest) -> User:
     return user
 
 
-def _submit(request: HttpRequest, user: User, court_code: str, data: bytes, name: str,
-            policy: str) -> tuple[int, BatchOut]:
+def _submit(
+    request: HttpRequest, user: User, court_code: str, data: bytes, name: str, policy: str
+) -> Status:
     try:
         court = Organisation.objects.get(code=court_code, kind=OrganisationKind.COURT)
     except Organisation.DoesNotExist:
         raise HttpError(422, f"法院代码不存在：{court_code}") from None
     if policy not in Policy.values:
         raise HttpError(422, "policy 应为 reject_failed_rows 或 reject_all")
-    institution = Organisation.objects.get(pk=user.organisation_id)
+    institution = Organisation.objects.get(pk=user.organisation_id or 0)
     key = request.headers.get("Idempotency-Key")
     try:
-        batch, created = create_batch(institution, court, data, name, by=user, key=key,
-                                      policy=policy)
+        batch, created = create_batch(
+            institution, court, data, name, by=user, key=key, policy=policy
+        )
     except FileRefused as exc:
         raise HttpError(422, str(exc)) from None
     except IdempotencyConflict as exc:
         raise HttpError(409, str(exc)) from None
     if created:
         enqueue_import(batch.pk)
-    return (201 if created else 200), _out(batch)
+    return Status(201 if created else 200, _out(batch))
 
 
-@router.post("/batches", response={200: BatchOut, 201: BatchOut}, summary="提交批次文件（CSV/XLSX）")
-def post_batch(request: HttpRequest, court: Form[str], file: File[UploadedFile],
-               policy: Form[str] = Policy.REJECT_FAILED_ROWS) -> tuple[int, BatchOut]:
+@router.post(
+    "/batches", response={200: BatchOut, 201: BatchOut}, summary="提交批次文件（CSV/XLSX）"
+)
+def post_batch(
+    request: HttpRequest,
+    court: Form[str],
+    file: File[UploadedFile],
+    policy: Form[str] = Policy.REJECT_FAILED_ROWS,
+) -> Status:
     user = _agent(request)
     if (file.size or 0) > MAX_BYTES:
         raise HttpError(422, f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB")
     return _submit(request, user, court, file.read(), file.name or "upload.csv", policy)
 
 
-@router.post("/batches/rows", response={200: BatchOut, 201: BatchOut},
-             summary="以 JSON 提交批次（字段名见 docs/intake-format.md）")
-def post_rows(request: HttpRequest, body: RowsIn) -> tuple[int, BatchOut]:
+@router.post(
+    "/batches/rows",
+    response={200: BatchOut, 201: BatchOut},
+    summary="以 JSON 提交批次（字段名见 docs/intake-format.md）",
+)
+def post_rows(request: HttpRequest, body: RowsIn) -> Status:
     user = _agent(request)
     if body.case_type not in (fmt.LOAN, fmt.CARD):
         raise HttpError(422, "case_type 应为 financial_loan 或 credit_card")
@@ -137,10 +156,13 @@ def get_batch(request: HttpRequest, batch_id: int) -> BatchOut:
 
 
 @router.get("/batches/{batch_id}/errors", response=list[ErrorOut], summary="批次错误明细")
-def get_errors(request: HttpRequest, batch_id: int, offset: int = 0,
-               limit: int = 1000) -> list[ErrorOut]:
+def get_errors(
+    request: HttpRequest, batch_id: int, offset: int = 0, limit: int = 1000
+) -> list[ErrorOut]:
     batch = batch_for(request.user, batch_id)  # type: ignore[arg-type]
     limit = max(1, min(limit, 10000))
     errors = batch.errors.order_by("row", "id")[max(offset, 0) : max(offset, 0) + limit]
-    return [ErrorOut(row=e.row, column=e.column, reason=e.reason, value=e.value, kind=e.kind)
-            for e in errors]
+    return [
+        ErrorOut(row=e.row, column=e.column, reason=e.reason, value=e.value, kind=e.kind)
+        for e in errors
+    ]

@@ -23,13 +23,21 @@ def run_intake_demo(out: Any, cases: int = 2000) -> None:
     court = Organisation.objects.get(code=COURT)
     plan = [
         ("BANK01", "bank01", LOAN, cases, 0.02, "utf-8", "长江银行-消费贷款-2025年第3批.csv"),
-        ("BANK02", "bank02", CARD, max(cases // 4, 50), 0.02, "gbk", "巴渝银行-信用卡-2025年第3批.csv"),
+        (
+            "BANK02",
+            "bank02",
+            CARD,
+            max(cases // 4, 50),
+            0.02,
+            "gbk",
+            "巴渝银行-信用卡-2025年第3批.csv",
+        ),
     ]
     for code, username, case_type, n, bad, encoding, name in plan:
         started = time.perf_counter()
         institution = Organisation.objects.get(code=code)
         agent = User.objects.get(username=username)
-        rows, info = generate_rows(case_type, n, bad_fraction=bad, seed=2026 + len(code) + n)
+        rows, _ = generate_rows(case_type, n, bad_fraction=bad, seed=2026 + len(code) + n)
         data = render(rows, case_type, encoding=encoding)
         batch, _ = create_batch(institution, court, data, name, by=agent)
         result = summary(process_batch(batch.pk))

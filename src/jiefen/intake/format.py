@@ -42,32 +42,65 @@ class Column:
     choices: tuple[str, ...] = ()
 
 
-def _c(key: str, header: str, kind: Kind, required: bool, guide: str,
-       types: tuple[str, ...] = BOTH, choices: tuple[str, ...] = ()) -> Column:
+def _c(
+    key: str,
+    header: str,
+    kind: Kind,
+    required: bool,
+    guide: str,
+    types: tuple[str, ...] = BOTH,
+    choices: tuple[str, ...] = (),
+) -> Column:
     return Column(key, header, kind, required, types, guide, choices)
 
 
 COLUMNS: tuple[Column, ...] = (
     # Contract (合同签订情况) and product (系列案 key).
-    _c("contract_number", "合同编号", "text", True,
-       "借款合同或信用卡领用合约编号；同一金融机构内唯一，重复导入视为重复案件"),
+    _c(
+        "contract_number",
+        "合同编号",
+        "text",
+        True,
+        "借款合同或信用卡领用合约编号；同一金融机构内唯一，重复导入视为重复案件",
+    ),
     _c("product", "产品名称", "text", True, "同一机构、案由、产品、法院的案件归入同一系列案"),
     _c("contract_name", "合同名称", "text", False, "如《个人消费借款合同》《信用卡领用合约》"),
-    _c("signed_on", "合同签订日期", "date", True, "YYYY-MM-DD，也接受 YYYY/MM/DD、YYYYMMDD、YYYY年M月D日"),
+    _c(
+        "signed_on",
+        "合同签订日期",
+        "date",
+        True,
+        "YYYY-MM-DD，也接受 YYYY/MM/DD、YYYYMMDD、YYYY年M月D日",
+    ),
     _c("signed_place", "合同签订地点", "text", False, "如 重庆市江北区"),
     # Borrower (被告).
     _c("borrower_name", "借款人姓名", "text", True, "与身份证一致"),
-    _c("borrower_id", "借款人身份证号码", "id", True,
-       "18位居民身份证号码，校验码按 GB 11643-1999 核对"),
+    _c(
+        "borrower_id",
+        "借款人身份证号码",
+        "id",
+        True,
+        "18位居民身份证号码，校验码按 GB 11643-1999 核对",
+    ),
     _c("borrower_mobile", "借款人手机号码", "mobile", True, "11位大陆手机号码"),
     _c("borrower_email", "借款人电子邮箱", "text", False, "可空"),
     _c("borrower_address", "借款人住址", "text", True, "户籍所在地或经常居住地"),
     _c("borrower_division", "住址行政区划代码", "text", False, "6位行政区划代码，如 500105"),
     _c("borrower_employer", "借款人工作单位", "text", False, "可空"),
-    _c("contact_confirmed", "联系方式经本人确认", "bool", False,
-       "是/否：借款人是否亲自确认过上述手机与地址（如签署送达地址确认书）；默认否"),
-    _c("e_service_consent", "同意电子送达", "bool", True,
-       "是/否：合同是否约定同意以电子方式送达（在线诉讼规则第29条）"),
+    _c(
+        "contact_confirmed",
+        "联系方式经本人确认",
+        "bool",
+        False,
+        "是/否：借款人是否亲自确认过上述手机与地址（如签署送达地址确认书）；默认否",
+    ),
+    _c(
+        "e_service_consent",
+        "同意电子送达",
+        "bool",
+        True,
+        "是/否：合同是否约定同意以电子方式送达（在线诉讼规则第29条）",
+    ),
     _c("e_service_clause", "电子送达条款", "text", False, "合同条款位置，如 第十八条"),
     # Loan facts (借款金额、期限、发放、还款方式).
     _c("loan_agreed", "约定借款金额", "money", True, "元，两位小数", (LOAN,)),
@@ -75,10 +108,18 @@ COLUMNS: tuple[Column, ...] = (
     _c("disbursed_on", "放款日期", "date", True, "实际发放日期", (LOAN,)),
     _c("term_start", "借款起始日", "date", True, "约定期限起日", (LOAN,)),
     _c("term_end", "借款到期日", "date", True, "约定期限止日，不得早于起始日", (LOAN,)),
-    _c("repayment_method", "还款方式", "choice", True, "以下之一", (LOAN,),
-       tuple(REPAYMENT_LABELS)),
-    _c("acceleration", "提前还款或解除合同", "choice", False, "提前还款/解除合同/否", (LOAN,),
-       ("提前还款", "解除合同", "否")),
+    _c(
+        "repayment_method", "还款方式", "choice", True, "以下之一", (LOAN,), tuple(REPAYMENT_LABELS)
+    ),
+    _c(
+        "acceleration",
+        "提前还款或解除合同",
+        "choice",
+        False,
+        "提前还款/解除合同/否",
+        (LOAN,),
+        ("提前还款", "解除合同", "否"),
+    ),
     # Card facts (信用卡办理情况).
     _c("card_number", "信用卡卡号", "text", True, "16至19位数字", (CARD,)),
     _c("card_issued_on", "办卡日期", "date", True, "", (CARD,)),
@@ -87,7 +128,13 @@ COLUMNS: tuple[Column, ...] = (
     _c("terms_explained", "已提示说明主要条款", "bool", False, "是/否（银行卡规定第2条）", (CARD,)),
     # Rates (借款利率).
     _c("annual_rate", "合同年利率(%)", "rate", True, "年利率百分数，如 7.2 表示 7.2%/年"),
-    _c("penalty_multiplier", "罚息上浮倍数", "number", False, "罚息利率 = 合同利率 × 倍数，默认 1.5"),
+    _c(
+        "penalty_multiplier",
+        "罚息上浮倍数",
+        "number",
+        False,
+        "罚息利率 = 合同利率 × 倍数，默认 1.5",
+    ),
     _c("compound", "计收复利", "bool", False, "是/否，默认是"),
     _c("day_basis", "计息天数基准", "choice", False, "360 或 365，默认 360", BOTH, ("360", "365")),
     # Repayments (还款情况) and default (逾期).
@@ -95,7 +142,13 @@ COLUMNS: tuple[Column, ...] = (
     _c("repaid_interest", "已还利息", "money", False, "元"),
     _c("interest_paid_to", "利息已还至", "date", False, "期内利息结清之日"),
     _c("overdue_since", "逾期起始日", "date", True, "首次逾期之日（诉讼时效自此起算）"),
-    _c("last_collection_on", "最近催收日期", "date", False, "短信、电话、信函催收的最近日期（时效中断）"),
+    _c(
+        "last_collection_on",
+        "最近催收日期",
+        "date",
+        False,
+        "短信、电话、信函催收的最近日期（时效中断）",
+    ),
     _c("collection_channel", "催收方式", "text", False, "短信/电话/信函/上门"),
     # Claims at the cut-off date (诉讼请求), by component.
     _c("cut_off_date", "欠款截止日", "date", True, "以下各项金额计算至该日"),
@@ -112,12 +165,27 @@ COLUMNS: tuple[Column, ...] = (
     _c("guarantor1_name", "保证人1姓名", "text", False, "无保证人留空"),
     _c("guarantor1_id", "保证人1身份证号码", "id", False, "有保证人时必填"),
     _c("guarantor1_mobile", "保证人1手机号码", "mobile", False, ""),
-    _c("guarantor1_kind", "保证人1保证方式", "choice", False, "连带责任保证/一般保证", BOTH,
-       tuple(GUARANTEE_KIND_LABELS)),
+    _c(
+        "guarantor1_kind",
+        "保证人1保证方式",
+        "choice",
+        False,
+        "连带责任保证/一般保证",
+        BOTH,
+        tuple(GUARANTEE_KIND_LABELS),
+    ),
     _c("guarantor2_name", "保证人2姓名", "text", False, ""),
     _c("guarantor2_id", "保证人2身份证号码", "id", False, ""),
     _c("guarantor2_mobile", "保证人2手机号码", "mobile", False, ""),
-    _c("guarantor2_kind", "保证人2保证方式", "choice", False, "", BOTH, tuple(GUARANTEE_KIND_LABELS)),
+    _c(
+        "guarantor2_kind",
+        "保证人2保证方式",
+        "choice",
+        False,
+        "",
+        BOTH,
+        tuple(GUARANTEE_KIND_LABELS),
+    ),
     _c("guarantee_signed_on", "保证合同签订日期", "date", False, ""),
     _c("collateral", "抵押物/质押物", "text", False, "如 渝(2021)江北区不动产权第000123号房屋"),
     # Evidence (证据清单).
@@ -126,8 +194,15 @@ COLUMNS: tuple[Column, ...] = (
 
 BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 BY_HEADER: dict[str, Column] = {c.header: c for c in COLUMNS}
-MONEY_KEYS = ("principal", "interest", "penalty_interest", "compound_interest", "fees",
-              "liquidated_damages", "lawyer_fees")
+MONEY_KEYS = (
+    "principal",
+    "interest",
+    "penalty_interest",
+    "compound_interest",
+    "fees",
+    "liquidated_damages",
+    "lawyer_fees",
+)
 
 
 def columns_for(case_type: str) -> tuple[Column, ...]:

@@ -28,36 +28,115 @@ from jiefen.law.interest import simple_interest
 
 # Real districts (GB/T 2260 codes) with the address prefix their residents write.
 DISTRICTS: tuple[tuple[str, str], ...] = (
-    ("500101", "重庆市万州区"), ("500102", "重庆市涪陵区"), ("500103", "重庆市渝中区"),
-    ("500104", "重庆市大渡口区"), ("500105", "重庆市江北区"), ("500106", "重庆市沙坪坝区"),
-    ("500107", "重庆市九龙坡区"), ("500108", "重庆市南岸区"), ("500109", "重庆市北碚区"),
-    ("500112", "重庆市渝北区"), ("500113", "重庆市巴南区"), ("500117", "重庆市合川区"),
-    ("500118", "重庆市永川区"), ("500120", "重庆市璧山区"), ("510104", "四川省成都市锦江区"),
-    ("510105", "四川省成都市青羊区"), ("510106", "四川省成都市金牛区"),
-    ("510107", "四川省成都市武侯区"), ("510108", "四川省成都市成华区"),
-    ("510112", "四川省成都市龙泉驿区"), ("510116", "四川省成都市双流区"),
-    ("510302", "四川省自贡市自流井区"), ("510502", "四川省泸州市江阳区"),
-    ("510603", "四川省德阳市旌阳区"), ("510703", "四川省绵阳市涪城区"),
-    ("520102", "贵州省贵阳市南明区"), ("530102", "云南省昆明市五华区"),
-    ("420106", "湖北省武汉市武昌区"), ("610113", "陕西省西安市雁塔区"),
+    ("500101", "重庆市万州区"),
+    ("500102", "重庆市涪陵区"),
+    ("500103", "重庆市渝中区"),
+    ("500104", "重庆市大渡口区"),
+    ("500105", "重庆市江北区"),
+    ("500106", "重庆市沙坪坝区"),
+    ("500107", "重庆市九龙坡区"),
+    ("500108", "重庆市南岸区"),
+    ("500109", "重庆市北碚区"),
+    ("500112", "重庆市渝北区"),
+    ("500113", "重庆市巴南区"),
+    ("500117", "重庆市合川区"),
+    ("500118", "重庆市永川区"),
+    ("500120", "重庆市璧山区"),
+    ("510104", "四川省成都市锦江区"),
+    ("510105", "四川省成都市青羊区"),
+    ("510106", "四川省成都市金牛区"),
+    ("510107", "四川省成都市武侯区"),
+    ("510108", "四川省成都市成华区"),
+    ("510112", "四川省成都市龙泉驿区"),
+    ("510116", "四川省成都市双流区"),
+    ("510302", "四川省自贡市自流井区"),
+    ("510502", "四川省泸州市江阳区"),
+    ("510603", "四川省德阳市旌阳区"),
+    ("510703", "四川省绵阳市涪城区"),
+    ("520102", "贵州省贵阳市南明区"),
+    ("530102", "云南省昆明市五华区"),
+    ("420106", "湖北省武汉市武昌区"),
+    ("610113", "陕西省西安市雁塔区"),
     ("430102", "湖南省长沙市芙蓉区"),
 )
-STREETS = ("建新北路", "观音桥步行街", "北城天街", "红旗河沟", "解放碑", "杨家坪正街", "南坪西路",
-           "人民路", "春熙路", "天府大道", "锦华路", "中山路", "新华路", "学府路", "滨江路",
-           "嘉陵路", "长江路", "龙湖街", "金开大道", "松牌路")
+STREETS = (
+    "建新北路",
+    "观音桥步行街",
+    "北城天街",
+    "红旗河沟",
+    "解放碑",
+    "杨家坪正街",
+    "南坪西路",
+    "人民路",
+    "春熙路",
+    "天府大道",
+    "锦华路",
+    "中山路",
+    "新华路",
+    "学府路",
+    "滨江路",
+    "嘉陵路",
+    "长江路",
+    "龙湖街",
+    "金开大道",
+    "松牌路",
+)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志文斌宇浩凯健俊帆帅旭宁婷雪琳晨阳欣悦思涵梓轩子怡雨桐"
-MOBILE_PREFIXES = ("130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152",
-                   "155", "156", "157", "158", "159", "166", "176", "177", "180", "181", "182",
-                   "183", "186", "187", "188", "189", "191", "198", "199")
-LOAN_PRODUCTS = (("个人消费贷款", "《个人消费借款合同》"), ("个人经营贷款", "《个人经营性借款合同》"),
-                 ("汽车消费贷款", "《汽车消费贷款合同》"), ("个人住房装修贷款", "《个人装修贷款合同》"))
-CARD_PRODUCTS = (("标准信用卡", "《信用卡领用合约》"), ("白金信用卡", "《白金信用卡领用合约》"),
-                 ("信用卡分期", "《信用卡分期付款协议》"))
+MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "198",
+    "199",
+)
+LOAN_PRODUCTS = (
+    ("个人消费贷款", "《个人消费借款合同》"),
+    ("个人经营贷款", "《个人经营性借款合同》"),
+    ("汽车消费贷款", "《汽车消费贷款合同》"),
+    ("个人住房装修贷款", "《个人装修贷款合同》"),
+)
+CARD_PRODUCTS = (
+    ("标准信用卡", "《信用卡领用合约》"),
+    ("白金信用卡", "《白金信用卡领用合约》"),
+    ("信用卡分期", "《信用卡分期付款协议》"),
+)
 REPAYMENT = ("等额本息", "等额本金", "到期一次性还本付息", "按月计息、到期一次性还本")
 
-BAD_KINDS = ("bad_check_digit", "negative_amount", "sum_mismatch", "end_before_start",
-             "missing_field", "duplicate_contract", "bad_date")
+BAD_KINDS = (
+    "bad_check_digit",
+    "negative_amount",
+    "sum_mismatch",
+    "end_before_start",
+    "missing_field",
+    "duplicate_contract",
+    "bad_date",
+)
 
 CENT = Decimal("0.01")
 
@@ -90,8 +169,11 @@ def _row(rng: random.Random, case_type: str, i: int, cut_off: date, prefix: str)
     signed = cut_off - timedelta(days=rng.randrange(400, 2200))
     overdue = signed + timedelta(days=rng.randrange(90, (cut_off - signed).days - 30))
     paid_to = overdue - timedelta(days=rng.choice((30, 31, 60, 90)))
-    rate = Decimal(rng.choice(("4.35", "5.22", "6.00", "7.20", "9.60", "12.00", "15.60", "18.00"))) if loan \
+    rate = (
+        Decimal(rng.choice(("4.35", "5.22", "6.00", "7.20", "9.60", "12.00", "15.60", "18.00")))
+        if loan
         else Decimal("18.25")
+    )
     multiplier = Decimal("1.5")
     principal = _money(rng, 3000, 200000) if loan else _money(rng, 2000, 60000)
     # Contractual interest unpaid from the last paid date to default; penalty from default on.
@@ -106,43 +188,80 @@ def _row(rng: random.Random, case_type: str, i: int, cut_off: date, prefix: str)
     # Most banks keep collecting by SMS (which interrupts limitation); some stopped long ago.
     collected = cut_off - timedelta(days=rng.randrange(0, 300)) if rng.random() < 0.85 else None
     row = {
-        "contract_number": f"{prefix}{i + 1:07d}", "product": product, "contract_name": contract_name,
-        "signed_on": signed.isoformat(), "signed_place": "重庆市江北区",
-        "borrower_name": name, "borrower_id": id_number, "borrower_mobile": mobile,
-        "borrower_email": "", "borrower_address": address, "borrower_division": division,
-        "borrower_employer": "", "contact_confirmed": "是" if rng.random() < 0.3 else "否",
-        "e_service_consent": "是" if rng.random() < 0.9 else "否", "e_service_clause": "第十八条",
-        "annual_rate": str(rate), "penalty_multiplier": str(multiplier),
-        "compound": "是", "day_basis": "360",
-        "repaid_principal": str(_money(rng, 0, 5000)), "repaid_interest": str(_money(rng, 0, 2000)),
-        "interest_paid_to": paid_to.isoformat(), "overdue_since": overdue.isoformat(),
+        "contract_number": f"{prefix}{i + 1:07d}",
+        "product": product,
+        "contract_name": contract_name,
+        "signed_on": signed.isoformat(),
+        "signed_place": "重庆市江北区",
+        "borrower_name": name,
+        "borrower_id": id_number,
+        "borrower_mobile": mobile,
+        "borrower_email": "",
+        "borrower_address": address,
+        "borrower_division": division,
+        "borrower_employer": "",
+        "contact_confirmed": "是" if rng.random() < 0.3 else "否",
+        "e_service_consent": "是" if rng.random() < 0.9 else "否",
+        "e_service_clause": "第十八条",
+        "annual_rate": str(rate),
+        "penalty_multiplier": str(multiplier),
+        "compound": "是",
+        "day_basis": "360",
+        "repaid_principal": str(_money(rng, 0, 5000)),
+        "repaid_interest": str(_money(rng, 0, 2000)),
+        "interest_paid_to": paid_to.isoformat(),
+        "overdue_since": overdue.isoformat(),
         "last_collection_on": collected.isoformat() if collected and collected > overdue else "",
         "collection_channel": "短信" if collected else "",
-        "cut_off_date": cut_off.isoformat(), "principal": str(principal), "interest": str(interest),
-        "penalty_interest": str(penalty), "compound_interest": str(compound), "fees": str(fees),
-        "liquidated_damages": str(damages), "lawyer_fees": str(lawyer), "claim_total": str(total),
-        "until_paid": "是", "evidence": "借款合同.pdf;放款凭证.pdf;还款明细.pdf",
+        "cut_off_date": cut_off.isoformat(),
+        "principal": str(principal),
+        "interest": str(interest),
+        "penalty_interest": str(penalty),
+        "compound_interest": str(compound),
+        "fees": str(fees),
+        "liquidated_damages": str(damages),
+        "lawyer_fees": str(lawyer),
+        "claim_total": str(total),
+        "until_paid": "是",
+        "evidence": "借款合同.pdf;放款凭证.pdf;还款明细.pdf",
     }
     if loan:
         agreed = (principal * Decimal("1.2")).quantize(Decimal("1"))
-        row.update({
-            "loan_agreed": f"{agreed}.00", "loan_disbursed": f"{agreed}.00",
-            "disbursed_on": signed.isoformat(), "term_start": signed.isoformat(),
-            "term_end": (signed + timedelta(days=365 * rng.choice((1, 2, 3)))).isoformat(),
-            "repayment_method": rng.choice(REPAYMENT), "acceleration": "提前还款",
-        })
+        row.update(
+            {
+                "loan_agreed": f"{agreed}.00",
+                "loan_disbursed": f"{agreed}.00",
+                "disbursed_on": signed.isoformat(),
+                "term_start": signed.isoformat(),
+                "term_end": (signed + timedelta(days=365 * rng.choice((1, 2, 3)))).isoformat(),
+                "repayment_method": rng.choice(REPAYMENT),
+                "acceleration": "提前还款",
+            }
+        )
         if rng.random() < 0.35:
             g_name, g_id, g_mobile, _, _ = _person(rng, i + 500)
-            row.update({"guarantor1_name": g_name, "guarantor1_id": g_id,
-                        "guarantor1_mobile": g_mobile, "guarantor1_kind": "连带责任保证",
-                        "guarantee_signed_on": signed.isoformat()})
+            row.update(
+                {
+                    "guarantor1_name": g_name,
+                    "guarantor1_id": g_id,
+                    "guarantor1_mobile": g_mobile,
+                    "guarantor1_kind": "连带责任保证",
+                    "guarantee_signed_on": signed.isoformat(),
+                }
+            )
     else:
-        row.update({
-            "card_number": "6259" + f"{rng.randrange(10**12):012d}",
-            "card_issued_on": signed.isoformat(), "card_branch": "巴渝银行信用卡中心",
-            "credit_limit": str(Decimal(rng.choice((10000, 20000, 50000, 80000))).quantize(CENT)),
-            "terms_explained": "是", "evidence": "信用卡申请表.pdf;领用合约.pdf;对账单.pdf",
-        })
+        row.update(
+            {
+                "card_number": "6259" + f"{rng.randrange(10**12):012d}",
+                "card_issued_on": signed.isoformat(),
+                "card_branch": "巴渝银行信用卡中心",
+                "credit_limit": str(
+                    Decimal(rng.choice((10000, 20000, 50000, 80000))).quantize(CENT)
+                ),
+                "terms_explained": "是",
+                "evidence": "信用卡申请表.pdf;领用合约.pdf;对账单.pdf",
+            }
+        )
     return row
 
 
@@ -158,7 +277,9 @@ def _break(row: dict[str, str], kind: str, case_type: str, first_contract: str) 
         if case_type == fmt.LOAN:
             row["term_start"], row["term_end"] = row["term_end"], row["term_start"]
         else:
-            row["overdue_since"] = (date.fromisoformat(row["cut_off_date"]) + timedelta(days=10)).isoformat()
+            row["overdue_since"] = (
+                date.fromisoformat(row["cut_off_date"]) + timedelta(days=10)
+            ).isoformat()
     elif kind == "missing_field":
         row["borrower_name"] = ""
     elif kind == "duplicate_contract":
@@ -167,9 +288,15 @@ def _break(row: dict[str, str], kind: str, case_type: str, first_contract: str) 
         row["cut_off_date"] = "2025-02-30"
 
 
-def generate_rows(case_type: str, cases: int, *, bad_fraction: float = 0.0, seed: int = 1,
-                  cut_off: date = date(2025, 6, 30),
-                  prefix: str | None = None) -> tuple[list[dict[str, str]], Generated]:
+def generate_rows(
+    case_type: str,
+    cases: int,
+    *,
+    bad_fraction: float = 0.0,
+    seed: int = 1,
+    cut_off: date = date(2025, 6, 30),
+    prefix: str | None = None,
+) -> tuple[list[dict[str, str]], Generated]:
     rng = random.Random(seed)
     prefix = prefix or ("JK" if case_type == fmt.LOAN else "XYK") + f"{seed % 1000:03d}-"
     rows = [_row(rng, case_type, i, cut_off, prefix) for i in range(cases)]
@@ -192,21 +319,34 @@ def _frame(rows: list[dict[str, str]], case_type: str) -> pl.DataFrame:
     )
 
 
-def write_batch(path: Path, case_type: str, cases: int, *, bad_fraction: float = 0.0,
-                seed: int = 1, encoding: str = "utf-8", prefix: str | None = None) -> Generated:
+def write_batch(
+    path: Path,
+    case_type: str,
+    cases: int,
+    *,
+    bad_fraction: float = 0.0,
+    seed: int = 1,
+    encoding: str = "utf-8",
+    prefix: str | None = None,
+) -> Generated:
     """Write a generated batch to `path` (.csv in `encoding`, or .xlsx)."""
-    rows, info = generate_rows(case_type, cases, bad_fraction=bad_fraction, seed=seed,
-                               prefix=prefix)
-    path.write_bytes(render(rows, case_type, xlsx=path.suffix.lower() == ".xlsx",
-                            encoding=encoding))
+    rows, info = generate_rows(
+        case_type, cases, bad_fraction=bad_fraction, seed=seed, prefix=prefix
+    )
+    path.write_bytes(
+        render(rows, case_type, xlsx=path.suffix.lower() == ".xlsx", encoding=encoding)
+    )
     return info
 
 
-def render(rows: list[dict[str, str]], case_type: str, *, xlsx: bool = False,
-           encoding: str = "utf-8") -> bytes:
+def render(
+    rows: list[dict[str, str]], case_type: str, *, xlsx: bool = False, encoding: str = "utf-8"
+) -> bytes:
     if xlsx:
-        return _xlsx_bytes([c.header for c in fmt.columns_for(case_type)],
-                           ([r.get(c.key, "") for c in fmt.columns_for(case_type)] for r in rows))
+        return _xlsx_bytes(
+            [c.header for c in fmt.columns_for(case_type)],
+            ([r.get(c.key, "") for c in fmt.columns_for(case_type)] for r in rows),
+        )
     text = _frame(rows, case_type).write_csv()
     return text.encode(encoding)
 

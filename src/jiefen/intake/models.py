@@ -29,11 +29,15 @@ class Policy(models.TextChoices):
 
 class Batch(models.Model):
     institution = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="batches_uploaded",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="batches_uploaded",
         verbose_name="金融机构",
     )
     court = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="batches_received",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="batches_received",
         verbose_name="法院",
     )
     case_type = models.CharField("案由", max_length=20)
@@ -41,8 +45,12 @@ class Batch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name="上传人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="上传人",
     )
     status = models.CharField(
         "状态", max_length=12, choices=BatchStatus.choices, default=BatchStatus.QUEUED
@@ -53,7 +61,8 @@ class Batch(models.Model):
     file_sha256 = models.CharField("文件SHA-256", max_length=64, default="")
     file_size = models.PositiveBigIntegerField("文件大小（字节）", default=0)
     stored_path = models.CharField("存储路径", max_length=500, blank=True)
-    idempotency_key = models.CharField("幂等键", max_length=128, null=True, blank=True)
+    # NULL means "no key"; the key is unique per institution when given.
+    idempotency_key = models.CharField("幂等键", max_length=128, null=True, blank=True)  # noqa: DJ001
 
     rows_total = models.PositiveIntegerField("总行数", default=0)
     rows_done = models.PositiveIntegerField("已处理行数", default=0)
@@ -78,7 +87,8 @@ class Batch(models.Model):
                 fields=["institution", "file_sha256"], name="batch_file_once_per_institution"
             ),
             models.UniqueConstraint(
-                fields=["institution", "idempotency_key"], name="batch_key_once_per_institution",
+                fields=["institution", "idempotency_key"],
+                name="batch_key_once_per_institution",
                 condition=Q(idempotency_key__isnull=False),
             ),
         ]

@@ -33,7 +33,9 @@ def seal(records: list[Record], screener: Screener) -> None:
         r.elements_json = json.dumps(r.elements, ensure_ascii=False)
         r.over_cap = screener.over_cap(r)
         r.limitation_risk = screener.limitation_risk(r)
-        r.small_claims_eligible = screener.threshold is not None and r.claim_total <= screener.threshold
+        r.small_claims_eligible = (
+            screener.threshold is not None and r.claim_total <= screener.threshold
+        )
         for p in (r.borrower, *r.guarantors):
             p.index = blind_index(p.id_number)
             p.sealed = {"id_number": encrypt(p.id_number)}
@@ -42,7 +44,7 @@ def seal(records: list[Record], screener: Screener) -> None:
                 if value:
                     p.sealed[kind] = encrypt(value)
         # What crosses back to the writer is only what it inserts: keep the payload small.
-        r.amount_params = tuple(str(r.amounts[k]) for k in MONEY_KEYS) + (str(r.claim_total),)
+        r.amount_params = (*(str(r.amounts[k]) for k in MONEY_KEYS), str(r.claim_total))
         r.elements = {}
 
 
@@ -51,13 +53,17 @@ def prepare_slice(bounds: tuple[int, int]) -> Prepared:
     lo, hi = bounds
     records, errors = validate_rows(table, lo, hi)
     seal(records, _STATE["screener"])
-    numbers = dict(enumerate(table.frame["contract_number"].slice(lo, hi - lo).to_list(), start=lo + 2))
+    numbers = dict(
+        enumerate(table.frame["contract_number"].slice(lo, hi - lo).to_list(), start=lo + 2)
+    )
     return records, errors, numbers
 
 
 def prepared_slices(table: Table, screener: Screener, start: int, size: int) -> Iterator[Prepared]:
     """Prepared slices of `size` rows from data row `start` on, in file order."""
-    bounds = [(lo, min(lo + size, table.frame.height)) for lo in range(start, table.frame.height, size)]
+    bounds = [
+        (lo, min(lo + size, table.frame.height)) for lo in range(start, table.frame.height, size)
+    ]
     _STATE.update(table=table, screener=screener)
     workers = min(os.cpu_count() or 1, 4)
     try:

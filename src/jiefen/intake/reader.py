@@ -52,7 +52,9 @@ class Table:
 def read_table(data: bytes, file_name: str) -> Table:
     """Parse `data` (CSV or XLSX, decided by content and name) into a Table, or refuse it."""
     if len(data) > MAX_BYTES:
-        raise FileRefused(f"文件过大（{len(data) // 1024 // 1024} MB），上限为 {MAX_BYTES // 1024 // 1024} MB")
+        raise FileRefused(
+            f"文件过大（{len(data) // 1024 // 1024} MB），上限为 {MAX_BYTES // 1024 // 1024} MB"
+        )
     if not data.strip():
         raise FileRefused("文件为空")
     is_zip = data[:4] == b"PK\x03\x04"
@@ -106,8 +108,11 @@ def _read_csv(text: str) -> pl.DataFrame:
         raise FileRefused(f"列数超过上限 {MAX_COLUMNS}")
     try:
         frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")), infer_schema=False, n_rows=MAX_ROWS + 1,
-            raise_if_empty=True, truncate_ragged_lines=False,
+            io.BytesIO(text.encode("utf-8")),
+            infer_schema=False,
+            n_rows=MAX_ROWS + 1,
+            raise_if_empty=True,
+            truncate_ragged_lines=False,
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise FileRefused(f"CSV 格式错误，无法解析：{str(exc).splitlines()[0][:120]}") from None
@@ -183,7 +188,9 @@ def _to_table(frame: pl.DataFrame, encoding: str) -> Table:
     headers = [str(h).strip() for h in frame.columns]
     case_type = detect_case_type(headers)
     if case_type is None:
-        raise FileRefused("无法识别批次类型：表头中既没有「信用卡卡号」也没有「实际发放金额」，请使用模板")
+        raise FileRefused(
+            "无法识别批次类型：表头中既没有「信用卡卡号」也没有「实际发放金额」，请使用模板"
+        )
     missing = [c.header for c in columns_for(case_type) if c.required and c.header not in headers]
     if missing:
         raise FileRefused("缺少必填列：" + "、".join(missing))

@@ -25,8 +25,13 @@ def neutralise(value: object) -> str:
 
 def _rows(errors: Iterable[BatchError]) -> Iterable[list[str]]:
     for e in errors:
-        yield [str(e.row) if e.row else "文件", neutralise(e.column), neutralise(e.reason),
-               neutralise(e.value), e.get_kind_display()]
+        yield [
+            str(e.row) if e.row else "文件",
+            neutralise(e.column),
+            neutralise(e.reason),
+            neutralise(e.value),
+            e.get_kind_display(),
+        ]
 
 
 def errors_csv(batch: Batch) -> bytes:
@@ -66,11 +71,27 @@ def template_xlsx(case_type: str) -> bytes:
         cell.fill = PatternFill("solid", fgColor="FDE8E8")
     guide = book.create_sheet("填写说明")
     guide.append(["列名", "必填", "格式", "说明"])
-    kinds = {"text": "文本", "id": "身份证号码", "mobile": "手机号码", "date": "日期", "money": "金额（元）",
-             "rate": "百分数", "number": "数字", "bool": "是/否", "choice": "选项", "list": "列表"}
+    kinds = {
+        "text": "文本",
+        "id": "身份证号码",
+        "mobile": "手机号码",
+        "date": "日期",
+        "money": "金额（元）",
+        "rate": "百分数",
+        "number": "数字",
+        "bool": "是/否",
+        "choice": "选项",
+        "list": "列表",
+    }
     for c in columns:
-        guide.append([c.header, "是" if c.required else "否", kinds[c.kind],
-                      c.guide + ("：" + "、".join(c.choices) if c.choices else "")])
+        guide.append(
+            [
+                c.header,
+                "是" if c.required else "否",
+                kinds[c.kind],
+                c.guide + ("：" + "、".join(c.choices) if c.choices else ""),
+            ]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

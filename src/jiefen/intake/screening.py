@@ -22,7 +22,7 @@ from typing import Any
 from jiefen.intake.validate import Record
 from jiefen.law.caps import CapResult, annual_cap_percent, apply_cap
 from jiefen.law.errors import LawError
-from jiefen.law.interest import simple_interest
+from jiefen.law.interest import Basis, simple_interest
 from jiefen.law.periods import months_later
 from jiefen.law.small_claims import small_claims_threshold
 
@@ -68,8 +68,11 @@ class Screener:
         if key not in self._caps:
             try:
                 self._caps[key] = annual_cap_percent(
-                    "bank", contract_date, court_policy=self.cap_policy,  # type: ignore[arg-type]
-                    filed_on=self.as_of, params=self._params,
+                    "bank",
+                    contract_date,
+                    court_policy=self.cap_policy,  # type: ignore[arg-type]
+                    filed_on=self.as_of,
+                    params=self._params,
                 )
             except LawError as exc:
                 self.notes["over_cap"] = f"部分案件未能计算利息上限：{exc}"
@@ -83,15 +86,18 @@ class Screener:
         if cap is None or end <= start:
             return False
         claimed = sum((r.amounts[k] for k in CAPPED_KEYS), Decimal("0"))
-        basis = 365 if r.elements.get("rates", {}).get("basis") == "365" else 360
+        basis: Basis = 365 if r.elements.get("rates", {}).get("basis") == "365" else 360
         principal = r.amounts["principal"]
         if len(cap.segments) == 1:
             # One cap for the whole period: the allowed total is a single accrual line.
-            allowed = simple_interest(principal, cap.annual_cap_percent, (end - start).days, basis=basis)
+            allowed = simple_interest(
+                principal, cap.annual_cap_percent, (end - start).days, basis=basis
+            )
             return claimed > allowed
         components = {k: r.amounts[k] for k in CAPPED_KEYS}
-        return apply_cap(principal, components, start=start, end=end, cap_percent=cap,
-                         basis=basis).exceeds  # type: ignore[arg-type]
+        return apply_cap(
+            principal, components, start=start, end=end, cap_percent=cap, basis=basis
+        ).exceeds
 
     def limitation_risk(self, r: Record) -> bool:
         last = max(r.overdue_since, r.last_collection_on or r.overdue_since)

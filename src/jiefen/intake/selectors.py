@@ -36,11 +36,12 @@ def batch_for(user: User, batch_id: int) -> Batch:
 
 def batch_series(batch: Batch) -> list[dict[str, Any]]:
     """Series the batch's cases joined, with this batch's count and amount per series."""
-    return list(
+    rows: Any = (
         Case.objects.filter(batch=batch)
         .values("series_id", "series__product", "case_type")
         .annotate(
-            cases=Count("id"), total=Sum("claim_total"),
+            cases=Count("id"),
+            total=Sum("claim_total"),
             over_cap=Count("id", filter=Q(over_cap=True)),
             limitation=Count("id", filter=Q(limitation_risk=True)),
             unreachable=Count("id", filter=Q(unreachable=True)),
@@ -48,20 +49,28 @@ def batch_series(batch: Batch) -> list[dict[str, Any]]:
         )
         .order_by("series__product")
     )
+    return list(rows)
 
 
 def stats_section() -> dict[str, Any]:
     """The "intake" section of `jiefen stats --json`."""
     totals = Batch.objects.aggregate(
-        batches=Count("id"), rows=Sum("rows_total"), accepted=Sum("accepted"),
-        rejected=Sum("rejected"), flagged=Sum("flagged"), duplicates=Sum("duplicates"),
+        batches=Count("id"),
+        rows=Sum("rows_total"),
+        accepted=Sum("accepted"),
+        rejected=Sum("rejected"),
+        flagged=Sum("flagged"),
+        duplicates=Sum("duplicates"),
     )
     series = Case.objects.filter(batch__isnull=False).values("series_id").distinct().count()
     return {
         "intake": {
-            "batches": totals["batches"] or 0, "rows": totals["rows"] or 0,
-            "accepted": totals["accepted"] or 0, "rejected": totals["rejected"] or 0,
-            "duplicates": totals["duplicates"] or 0, "series": series,
+            "batches": totals["batches"] or 0,
+            "rows": totals["rows"] or 0,
+            "accepted": totals["accepted"] or 0,
+            "rejected": totals["rejected"] or 0,
+            "duplicates": totals["duplicates"] or 0,
+            "series": series,
             "flagged": totals["flagged"] or 0,
         }
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from jiefen.intake import format as fmt
@@ -184,7 +184,9 @@ class _RowCheck:
         if role == "guarantor" and not name and not id_number:
             return None
         if not id_number:
-            self.fail(id_key, "必填项为空" if role == "defendant" else "填写了保证人但缺少身份证号码")
+            self.fail(
+                id_key, "必填项为空" if role == "defendant" else "填写了保证人但缺少身份证号码"
+            )
             return None
         if role == "guarantor" and not name:
             self.fail(name_key, "填写了保证人身份证号码但缺少姓名")
@@ -199,8 +201,12 @@ class _RowCheck:
             self.fail(mobile_key, "必填项为空")
         birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
         return Person(
-            name=name, id_number=id_number, mobile=mobile, role=role,
-            sex="男" if int(id_number[16]) % 2 else "女", birth_date=birth,
+            name=name,
+            id_number=id_number,
+            mobile=mobile,
+            role=role,
+            sex="男" if int(id_number[16]) % 2 else "女",
+            birth_date=birth,
         )
 
 
@@ -220,8 +226,9 @@ def _iso(d: date | None) -> str:
     return d.isoformat() if d else ""
 
 
-def validate_row(row: int, values: dict[str, str], case_type: str,
-                 headers: dict[str, str]) -> tuple[Record | None, list[RowError]]:
+def validate_row(
+    row: int, values: dict[str, str], case_type: str, headers: dict[str, str]
+) -> tuple[Record | None, list[RowError]]:
     """Check one row; return its Record (None if rejected) and its errors."""
     c = _RowCheck(row, values, headers)
     contract_number = c.text("contract_number")
@@ -266,12 +273,23 @@ def validate_row(row: int, values: dict[str, str], case_type: str,
         c.fail("signed_on", "合同签订日期晚于欠款截止日")
 
     elements: dict[str, Any] = {
-        "contract": {"name": c.text("contract_name"), "number": contract_number,
-                     "signed_on": _iso(signed_on), "place": c.text("signed_place")},
-        "rates": {"annual_rate_percent": str(annual_rate), "penalty_multiplier": str(multiplier),
-                  "compound": compound, "basis": basis},
-        "repaid": {"principal": str(repaid_principal), "interest": str(repaid_interest),
-                   "interest_paid_to": _iso(interest_paid_to)},
+        "contract": {
+            "name": c.text("contract_name"),
+            "number": contract_number,
+            "signed_on": _iso(signed_on),
+            "place": c.text("signed_place"),
+        },
+        "rates": {
+            "annual_rate_percent": str(annual_rate),
+            "penalty_multiplier": str(multiplier),
+            "compound": compound,
+            "basis": basis,
+        },
+        "repaid": {
+            "principal": str(repaid_principal),
+            "interest": str(repaid_interest),
+            "interest_paid_to": _iso(interest_paid_to),
+        },
         "overdue_since": _iso(overdue_since),
         "until_paid": until_paid,
         "claims_costs": True,
@@ -289,60 +307,89 @@ def validate_row(row: int, values: dict[str, str], case_type: str,
             c.fail("loan_disbursed", "实际发放金额大于约定借款金额")
         method = c.choice("repayment_method")
         acceleration = c.choice("acceleration", "否")
-        elements.update({
-            "loan_amount": {"agreed": str(agreed), "disbursed": str(disbursed)},
-            "term": {"start": _iso(start), "end": _iso(end)},
-            "disbursed_on": _iso(disbursed_on),
-            "repayment_method": fmt.REPAYMENT_LABELS.get(method, ""),
-            "acceleration": fmt.ACCELERATION_LABELS.get(acceleration, ""),
-        })
+        elements.update(
+            {
+                "loan_amount": {"agreed": str(agreed), "disbursed": str(disbursed)},
+                "term": {"start": _iso(start), "end": _iso(end)},
+                "disbursed_on": _iso(disbursed_on),
+                "repayment_method": fmt.REPAYMENT_LABELS.get(method, ""),
+                "acceleration": fmt.ACCELERATION_LABELS.get(acceleration, ""),
+            }
+        )
         interest_from = interest_paid_to or disbursed_on or signed_on
     else:
         card_number = c.text("card_number")
         if card_number and not _CARD.match(card_number):
             c.fail("card_number", "信用卡卡号应为16至19位数字")
         issued_on = c.date("card_issued_on")
-        elements.update({
-            "card": {"number": card_number, "holder": borrower.name if borrower else "",
-                     "issued_on": _iso(issued_on), "issuing_branch": c.text("card_branch"),
-                     "credit_limit": str(c.money("credit_limit"))},
-            "terms_explained": {"done": c.flag("terms_explained", True), "how": ""},
-        })
+        elements.update(
+            {
+                "card": {
+                    "number": card_number,
+                    "holder": borrower.name if borrower else "",
+                    "issued_on": _iso(issued_on),
+                    "issuing_branch": c.text("card_branch"),
+                    "credit_limit": str(c.money("credit_limit")),
+                },
+                "terms_explained": {"done": c.flag("terms_explained", True), "how": ""},
+            }
+        )
         interest_from = interest_paid_to or overdue_since or issued_on or signed_on
     if last_collection_on:
-        elements["collection"] = [{"on": _iso(last_collection_on),
-                                   "channel": c.text("collection_channel")}]
+        elements["collection"] = [
+            {"on": _iso(last_collection_on), "channel": c.text("collection_channel")}
+        ]
 
     guarantors: list[Person] = []
     for prefix in ("guarantor1", "guarantor2"):
         g = c.person(prefix, role="guarantor")
         if g is None:
             continue
-        g.guarantee_kind = fmt.GUARANTEE_KIND_LABELS.get(c.choice(f"{prefix}_kind", "连带责任保证"), "joint")
+        g.guarantee_kind = fmt.GUARANTEE_KIND_LABELS.get(
+            c.choice(f"{prefix}_kind", "连带责任保证"), "joint"
+        )
         if borrower and g.id_number == borrower.id_number:
             c.fail(f"{prefix}_id", "保证人与借款人为同一人")
         guarantors.append(g)
     guarantee_signed = c.date("guarantee_signed_on")
     elements["guarantees"] = [
-        {"name": g.name, "kind": g.guarantee_kind, "signed_on": _iso(guarantee_signed),
-         "content": "对借款人的全部债务承担保证责任"} for g in guarantors
+        {
+            "name": g.name,
+            "kind": g.guarantee_kind,
+            "signed_on": _iso(guarantee_signed),
+            "content": "对借款人的全部债务承担保证责任",
+        }
+        for g in guarantors
     ]
     collateral = c.text("collateral")
     if collateral:
-        elements["collateral"] = {"kind": collateral, "registered": True,
-                                  "signed_on": _iso(signed_on), "maximum_amount": ""}
+        elements["collateral"] = {
+            "kind": collateral,
+            "registered": True,
+            "signed_on": _iso(signed_on),
+            "maximum_amount": "",
+        }
     evidence = values.get("evidence", "")
     elements["evidence"] = [e.strip() for e in re.split(r"[;；]", evidence) if e.strip()]
 
     if c.errors or borrower is None or cut_off is None or overdue_since is None:
         return None, c.errors
     return Record(
-        row=row, contract_number=contract_number, product=product, borrower=borrower,
-        guarantors=guarantors, contact_confirmed=contact_confirmed,
-        e_service_consent=e_service_consent, cut_off_date=cut_off, amounts=amounts,
-        claim_total=claim_total, annual_rate=annual_rate,
-        interest_from=interest_from or overdue_since, overdue_since=overdue_since,
-        last_collection_on=last_collection_on, elements=elements,
+        row=row,
+        contract_number=contract_number,
+        product=product,
+        borrower=borrower,
+        guarantors=guarantors,
+        contact_confirmed=contact_confirmed,
+        e_service_consent=e_service_consent,
+        cut_off_date=cut_off,
+        amounts=amounts,
+        claim_total=claim_total,
+        annual_rate=annual_rate,
+        interest_from=interest_from or overdue_since,
+        overdue_since=overdue_since,
+        last_collection_on=last_collection_on,
+        elements=elements,
     ), []
 
 
@@ -352,8 +399,9 @@ def validate_rows(table: Table, lo: int, hi: int) -> tuple[list[Record], list[Ro
     errors: list[RowError] = []
     keys = table.frame.columns
     for index, cells in enumerate(table.frame.slice(lo, hi - lo).iter_rows(), start=lo):
-        record, row_errors = validate_row(index + 2, dict(zip(keys, cells, strict=True)),
-                                          table.case_type, table.headers)
+        record, row_errors = validate_row(
+            index + 2, dict(zip(keys, cells, strict=True)), table.case_type, table.headers
+        )
         if record is not None:
             records.append(record)
         errors.extend(row_errors)
@@ -366,8 +414,9 @@ class DuplicateCheck:
     def __init__(self) -> None:
         self.first_row: dict[str, int] = {}
 
-    def apply(self, records: list[Record], errors: list[RowError],
-              numbers: dict[int, str]) -> tuple[list[Record], list[RowError]]:
+    def apply(
+        self, records: list[Record], errors: list[RowError], numbers: dict[int, str]
+    ) -> tuple[list[Record], list[RowError]]:
         """`numbers` maps every row of the slice (also rejected ones) to its contract number."""
         header = fmt.BY_KEY["contract_number"].header
         dup_rows: set[int] = set()

@@ -32,18 +32,23 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         if not can_upload:
             raise Http404("无权上传")
         return _upload(request, user)
-    return render(request, "intake/batch_list.html", {
-        "batches": visible_batches(user)[:50],
-        "courts": Organisation.objects.filter(kind=OrganisationKind.COURT),
-        "policies": Policy.choices, "can_upload": can_upload,
-        "max_mb": MAX_BYTES // 1024 // 1024,
-    })
+    return render(
+        request,
+        "intake/batch_list.html",
+        {
+            "batches": visible_batches(user)[:50],
+            "courts": Organisation.objects.filter(kind=OrganisationKind.COURT),
+            "policies": Policy.choices,
+            "can_upload": can_upload,
+            "max_mb": MAX_BYTES // 1024 // 1024,
+        },
+    )
 
 
 def _upload(request: HttpRequest, user: User) -> HttpResponse:
     upload = request.FILES.get("file")
     court = Organisation.objects.filter(
-        kind=OrganisationKind.COURT, pk=request.POST.get("court") or 0
+        kind=OrganisationKind.COURT, pk=int(request.POST.get("court") or 0)
     ).first()
     policy = request.POST.get("policy") or Policy.REJECT_FAILED_ROWS
     if upload is None or court is None or policy not in Policy.values:
@@ -52,10 +57,11 @@ def _upload(request: HttpRequest, user: User) -> HttpResponse:
     if (upload.size or 0) > MAX_BYTES:
         messages.error(request, f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB")
         return redirect("intake:batches")
-    institution = Organisation.objects.get(pk=user.organisation_id)
+    institution = Organisation.objects.get(pk=user.organisation_id or 0)
     try:
-        batch, created = create_batch(institution, court, upload.read(), upload.name or "upload",
-                                      by=user, policy=policy)
+        batch, created = create_batch(
+            institution, court, upload.read(), upload.name or "upload", by=user, policy=policy
+        )
     except (FileRefused, IdempotencyConflict) as exc:
         messages.error(request, f"文件未被接收：{exc}")
         return redirect("intake:batches")
@@ -71,9 +77,15 @@ def _upload(request: HttpRequest, user: User) -> HttpResponse:
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = batch_for(_user(request), batch_id)
     errors = Paginator(batch.errors.order_by("row", "id"), 100).get_page(request.GET.get("page"))
-    return render(request, "intake/batch_detail.html", {
-        "batch": batch, "errors": errors, "series": batch_series(batch) if batch.accepted else [],
-    })
+    return render(
+        request,
+        "intake/batch_detail.html",
+        {
+            "batch": batch,
+            "errors": errors,
+            "series": batch_series(batch) if batch.accepted else [],
+        },
+    )
 
 
 @login_required

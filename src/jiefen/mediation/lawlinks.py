@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+
 from jiefen.accounts.models import Organisation
 from jiefen.law import fees, periods
 from jiefen.law.case_numbers import CaseNumber

@@ -31,9 +31,14 @@ class Command(BaseCommand):
         if not 0 <= options["bad_fraction"] < 1:
             raise CommandError("--bad-fraction 须在 0 与 1 之间")
         info = write_batch(
-            out, TYPES[options["type"]], options["cases"], bad_fraction=options["bad_fraction"],
-            seed=options["seed"], encoding=options["encoding"], prefix=options["prefix"],
+            out,
+            TYPES[options["type"]],
+            options["cases"],
+            bad_fraction=options["bad_fraction"],
+            seed=options["seed"],
+            encoding=options["encoding"],
+            prefix=options["prefix"],
         )
-        self.stdout.write(json.dumps(
-            {"file": str(out), "rows": info.rows, "bad": info.bad}, ensure_ascii=False
-        ))
+        self.stdout.write(
+            json.dumps({"file": str(out), "rows": info.rows, "bad": info.bad}, ensure_ascii=False)
+        )

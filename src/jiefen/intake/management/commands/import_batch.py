@@ -40,8 +40,13 @@ class Command(BaseCommand):
             raise CommandError("金融机构或法院代码不存在") from None
         try:
             batch, _ = create_batch(
-                institution, court, path.read_bytes(), path.name, by=None,
-                key=options["key"], policy=options["policy"],
+                institution,
+                court,
+                path.read_bytes(),
+                path.name,
+                by=None,
+                key=options["key"],
+                policy=options["policy"],
             )
         except (FileRefused, IdempotencyConflict) as exc:
             raise CommandError(str(exc)) from None
