@@ -296,3 +296,25 @@ class CaseEvent(models.Model):
     @property
     def to_state_label(self) -> str:
         return State(self.to_state).label
+
+
+class CaseNumberCounter(models.Model):
+    """Last sequence number per court, year and type code (法〔2015〕137号: numbering restarts each
+    year per court and per type code; every case number is unique)."""
+
+    court = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("收案年度")
+    type_code = models.CharField("类型代字", max_length=8)
+    last = models.PositiveIntegerField("已用最大序号", default=0)
+
+    class Meta:
+        verbose_name = "案号计数器"
+        verbose_name_plural = "案号计数器"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["court", "year", "type_code"], name="one_counter_per_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.court_id} {self.year} {self.type_code}: {self.last}"

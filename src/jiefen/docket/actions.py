@@ -23,38 +23,20 @@ from jiefen.accounts.models import Organisation, Role, User
 from jiefen.audit.chain import append as audit
 from jiefen.cases.actions import TransitionRefused, transition_many
 from jiefen.cases.models import Case, Contact, Series
+from jiefen.cases.numbering import take_numbers
 from jiefen.cases.states import BY_NAME, State
 from jiefen.docket import rules
-from jiefen.docket.models import CaseNumberCounter, Filing, FilingJob
+from jiefen.docket.models import Filing, FilingJob
 from jiefen.law.case_numbers import CaseNumber
 from jiefen.law.fees import preservation_fee
 from jiefen.law.periods import HolidayCalendar
-from jiefen.lawdata.selectors import current_parameters
+from jiefen.lawdata.selectors import court_fee_policy, current_parameters
 
 CIVIL_FIRST_INSTANCE = "民初"
 PRESERVATION = "财保"
 FILABLE = BY_NAME["file"].sources
 # Cases a judge still carries: filed and not yet judged / withdrawn.
 OPEN_STATES = (State.FILED, State.SERVED, State.HEARING_SCHEDULED, State.HEARD)
-
-
-def take_numbers(court: Organisation, year: int, type_code: str, n: int) -> int:
-    """Reserve `n` consecutive sequence numbers; return the first. Call inside a transaction.
-
-    The counter row is created if missing (INSERT … ON CONFLICT DO NOTHING) and then locked
-    with SELECT … FOR UPDATE, so concurrent callers queue on it and never share a number.
-    """
-    CaseNumberCounter.objects.bulk_create(
-        [CaseNumberCounter(court=court, year=year, type_code=type_code, last=0)],
-        ignore_conflicts=True,
-    )
-    counter = CaseNumberCounter.objects.select_for_update().get(
-        court=court, year=year, type_code=type_code
-    )
-    first = counter.last + 1
-    counter.last += n
-    counter.save(update_fields=["last"])
-    return first
 
 
 def judge_loads(court: Organisation) -> dict[int, int]:
@@ -146,7 +128,7 @@ def file_cases(
         court = Organisation.objects.get(pk=courts.pop())
         if by.role == Role.CLERK and by.organisation_id != court.pk:
             raise TransitionRefused("只能办理本院案件的立案")
-        policy = rules.court_fee_policy(court)
+        policy = court_fee_policy(court)
         public_notice = _public_notice_ids([c.pk for c in cases])
         assignment = _assign(cases, court)
         first = take_numbers(court, filed_on.year, CIVIL_FIRST_INSTANCE, len(cases))

@@ -1,34 +1,12 @@
-"""Filing (立案) data: case-number counters, the filing facts of each case, filing jobs.
+"""Filing (立案) data: the filing facts of each case and filing jobs.
 
-`CaseNumberCounter` holds the last sequence number per (court, year, type code): numbering
-restarts each year per court and type (法〔2015〕137号), and taking numbers locks this one
-row (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions lock the database),
-so concurrent workers never produce gaps or duplicates.
+Case numbers come from `jiefen.cases.numbering` (one locked counter per court, year and type).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-
-
-class CaseNumberCounter(models.Model):
-    court = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField("收案年度")
-    type_code = models.CharField("类型代字", max_length=8)
-    last = models.PositiveIntegerField("已用最大序号", default=0)
-
-    class Meta:
-        verbose_name = "案号计数器"
-        verbose_name_plural = "案号计数器"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["court", "year", "type_code"], name="one_counter_per_sequence"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year} {self.type_code} → {self.last}"
 
 
 class FilingJob(models.Model):

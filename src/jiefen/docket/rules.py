@@ -16,7 +16,6 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 from jiefen.cases.models import Procedure
 from jiefen.law.errors import OutOfTableError
@@ -67,13 +66,6 @@ def choose_procedure(
         )
     return ProcedureChoice(
         Procedure.SUMMARY, f"标的额超过小额诉讼标准{eligibility.limits.threshold}元，适用简易程序"
-    )
-
-
-def court_fee_policy(court: Any) -> FeePolicy:
-    return FeePolicy(
-        rounding=court.fee_rounding or "half_up_yuan",
-        halve_after_rounding=bool(court.fee_halve_after_rounding),
     )
 
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from jiefen.accounts.models import Organisation
 from jiefen.law import fees, periods
-from jiefen.law.case_numbers import CaseNumber
 from jiefen.lawdata.selectors import court_fee_policy as fee_policy
 from jiefen.lawdata.selectors import current_calendar as _calendar
 
@@ -30,8 +29,3 @@ def payment_order_fee(court: Organisation, amount: Decimal, as_of: date) -> Deci
 def execution_fee(court: Organisation, amount: Decimal, as_of: date) -> Decimal:
     """Execution fee on the amount to enforce (办法 Art. 14(一)); collected after execution."""
     return fees.execution_fee(amount, policy=fee_policy(court), as_of=as_of).payable
-
-
-def case_number(year: int, court_code: str, type_code: str, sequence: int) -> str:
-    """（2025）渝0105民诉前调12号 — 法〔2015〕137号 format, validated by jiefen.law."""
-    return str(CaseNumber(year=year, court_code=court_code, type_code=type_code, seq=sequence))

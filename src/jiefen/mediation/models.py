@@ -52,20 +52,6 @@ class Conflict(models.Model):
         ]
 
 
-class NumberCounter(models.Model):
-    """Per court, year and type code (民诉前调 / 民特 / 民督): numbering restarts each year (法〔2015〕137号)."""
-
-    court = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveIntegerField()
-    type_code = models.CharField(max_length=8)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["court", "year", "type_code"], name="one_counter")
-        ]
-
-
 class SettlementRule(models.Model):
     """An institution's standing settlement rule (预设和解规则) for a series or a batch."""
 

@@ -6,13 +6,11 @@ import secrets
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from jiefen.accounts.models import Organisation, User
 from jiefen.audit.chain import append
-from jiefen.mediation.lawlinks import case_number
-from jiefen.mediation.models import NumberCounter
+from jiefen.cases.numbering import take_case_numbers
 
 # Unambiguous characters (no 0/O, 1/I/L) so a borrower can read the code off an SMS.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -35,19 +33,9 @@ def next_numbers(court: Organisation, year: int, type_code: str, count: int) -> 
 
     The counter row is locked, so two transactions never hand out the same sequence.
     """
-    if count <= 0:
-        return []
     if not court.court_code:
         raise ActionRefused(f"{court.name}未设置法院代字，无法编号")
-    with transaction.atomic():
-        NumberCounter.objects.get_or_create(court=court, year=year, type_code=type_code)
-        counter = NumberCounter.objects.select_for_update().get(
-            court=court, year=year, type_code=type_code
-        )
-        first = counter.last + 1
-        counter.last += count
-        counter.save(update_fields=["last"])
-    return [case_number(year, court.court_code, type_code, n) for n in range(first, first + count)]
+    return take_case_numbers(court, year, type_code, count)
 
 
 def portal_code() -> str:
