@@ -110,19 +110,39 @@ def _baseline(data: bytes, rows: int) -> float:
             for position, p in enumerate((r.borrower, *r.guarantors), start=0):
                 party, created = Party.objects.get_or_create(
                     id_index=blind_index(p.id_number),
-                    defaults={"kind": "natural_person", "name": p.name, "id_type": "resident_id",
-                              "id_number": p.id_number, "domicile": p.address},
+                    defaults={
+                        "kind": "natural_person",
+                        "name": p.name,
+                        "id_type": "resident_id",
+                        "id_number": p.id_number,
+                        "domicile": p.address,
+                    },
                 )
                 if created and p.mobile:
-                    Contact.objects.create(party=party, kind="mobile", value=p.mobile,
-                                           source="contract", confirmed=r.contact_confirmed)
+                    Contact.objects.create(
+                        party=party,
+                        kind="mobile",
+                        value=p.mobile,
+                        source="contract",
+                        confirmed=r.contact_confirmed,
+                    )
                 if created and p.address:
-                    Contact.objects.create(party=party, kind="address", value=p.address,
-                                           source="contract", confirmed=r.contact_confirmed)
-                CaseParty.objects.create(case=instance, party=party, position=max(position, 1),
-                                         role="defendant" if position == 0 else "guarantor")
-            CaseEvent.objects.create(case=instance, transition="screen", from_state="received",
-                                     to_state="screening")
+                    Contact.objects.create(
+                        party=party,
+                        kind="address",
+                        value=p.address,
+                        source="contract",
+                        confirmed=r.contact_confirmed,
+                    )
+                CaseParty.objects.create(
+                    case=instance,
+                    party=party,
+                    position=max(position, 1),
+                    role="defendant" if position == 0 else "guarantor",
+                )
+            CaseEvent.objects.create(
+                case=instance, transition="screen", from_state="received", to_state="screening"
+            )
 
     started = time.perf_counter()
     result = CaseResource().import_data(dataset, dry_run=False, raise_errors=False)
@@ -147,18 +167,29 @@ def main() -> None:
         result, seconds = _ours(data)
         print(f"intake: {result}", flush=True)
         baseline_rows = min(args.baseline_rows, args.rows)
-        per_row = _baseline(render(generate_rows("financial_loan", baseline_rows,
-                                                 seed=args.seed + 1, prefix="BL-")[0],
-                                   "financial_loan"), baseline_rows)
+        per_row = _baseline(
+            render(
+                generate_rows("financial_loan", baseline_rows, seed=args.seed + 1, prefix="BL-")[0],
+                "financial_loan",
+            ),
+            baseline_rows,
+        )
         print(f"baseline: {baseline_rows} rows in {per_row * baseline_rows:.2f} s", flush=True)
         items = result["accepted"]
         baseline_seconds = per_row * items
-        print(json.dumps({
-            "name": "intake", "items": items, "seconds": round(seconds, 2),
-            "baseline": "django-import-export (per-row ModelResource, same checks)",
-            "baseline_seconds": round(baseline_seconds, 2),
-            "ratio": round(baseline_seconds / seconds, 1) if seconds else None,
-        }, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "name": "intake",
+                    "items": items,
+                    "seconds": round(seconds, 2),
+                    "baseline": "django-import-export (per-row ModelResource, same checks)",
+                    "baseline_seconds": round(baseline_seconds, 2),
+                    "ratio": round(baseline_seconds / seconds, 1) if seconds else None,
+                },
+                ensure_ascii=False,
+            )
+        )
 
 
 if __name__ == "__main__":

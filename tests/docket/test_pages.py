@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD
 from jiefen.accounts.models import Organisation, OrganisationKind, Role
 from jiefen.cases.models import Case, Series
 from jiefen.cases.states import State
@@ -19,7 +18,7 @@ from jiefen.documents.models import StoredDocument
 
 def login(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -110,7 +111,9 @@ def create_batch(
     suffix = ".xlsx" if table.encoding == "xlsx" else ".csv"
     path = storage_dir() / f"{sha256}{suffix}"
     if not path.exists():
-        tmp = path.with_suffix(".part")
+        # A private temporary name per writer: concurrent uploads of the same file each replace
+        # the target atomically with identical bytes instead of racing on one ".part" file.
+        tmp = path.with_suffix(f".{uuid.uuid4().hex}.part")
         tmp.write_bytes(data)
         tmp.replace(path)
     try:
