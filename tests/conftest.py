@@ -15,7 +15,18 @@ from jiefen.accounts.models import (
     Role,
     User,
 )
-from jiefen.cases.models import Case, CaseParty, CaseType, IdType, Party, PartyKind, PartyRole
+from jiefen.cases.models import (
+    Case,
+    CaseParty,
+    CaseType,
+    Contact,
+    ContactKind,
+    ContactSource,
+    IdType,
+    Party,
+    PartyKind,
+    PartyRole,
+)
 from jiefen.privacy import blind_index
 
 PASSWORD = "test-pass-123"
@@ -103,15 +114,27 @@ _ids = itertools.count(1)
 
 @pytest.fixture
 def make_party(db: Any) -> Callable[..., Party]:
-    def make(name: str = "张三", id_number: str | None = None) -> Party:
+    """A borrower with the domicile address the loan contract gives (pass address=None for none)."""
+
+    def make(
+        name: str = "张三",
+        id_number: str | None = None,
+        address: str | None = "重庆市江北区建新北路一支路12号3单元5-2",
+    ) -> Party:
         number = id_number or f"5001051990010{next(_ids):04d}"
-        return Party.objects.create(
+        party = Party.objects.create(
             kind=PartyKind.NATURAL_PERSON,
             name=name,
             id_type=IdType.RESIDENT_ID,
             id_number=number,
             id_index=blind_index(number),
+            domicile=address or "",
         )
+        if address:
+            Contact.objects.create(
+                party=party, kind=ContactKind.ADDRESS, value=address, source=ContactSource.CONTRACT
+            )
+        return party
 
     return make
 

@@ -32,13 +32,19 @@ def series(court: Any, bank: Any) -> Series:
     )
 
 
-def test_file_series_numbers_fees_procedure(make_case: Any, staff: Any, series: Series) -> None:
+def test_file_series_numbers_fees_procedure(
+    make_case: Any, make_party: Any, staff: Any, series: Series
+) -> None:
     small = make_case(series=series, state=State.AWAITING_FILING, claim_total=Decimal("8000.00"))
     summary = make_case(
         series=series, state=State.AWAITING_FILING, claim_total=Decimal("123456.78")
     )
     missing = make_case(
-        series=series, state=State.SCREENING, claim_total=Decimal("45000.00"), unreachable=True
+        series=series,
+        state=State.SCREENING,
+        claim_total=Decimal("45000.00"),
+        unreachable=True,
+        defendant=make_party("赵六", address=None),
     )
     not_filable = make_case(series=series, state=State.RECEIVED)
     clerk = staff["clerks"][0]
@@ -60,7 +66,7 @@ def test_file_series_numbers_fees_procedure(make_case: Any, staff: Any, series: 
     assert small.procedure == "small_claims" and small.acceptance_fee == Decimal("25.00")
     # 123,456.78: above the threshold → summary; 2,769.1356 halved = 1,384.5678 → 1,385.
     assert summary.procedure == "summary" and summary.acceptance_fee == Decimal("1385.00")
-    # Unreachable without a confirmed contact → public notice → ordinary, full fee 925.
+    # No contact and no address at all → public notice → ordinary, full fee 925.
     assert missing.procedure == "ordinary" and missing.acceptance_fee == Decimal("925.00")
     assert "公告送达" in Filing.objects.get(case=missing).procedure_reason
     assert result.fees_total == Decimal("2335.00")
@@ -89,6 +95,29 @@ def test_unreachable_with_confirmed_contact_is_not_public_notice(
     file_cases([case.pk], by=staff["clerks"][0], filed_on=FILED_ON)
     case.refresh_from_db()
     assert case.procedure == "small_claims"
+
+
+def test_contract_clause_e_service_consent_avoids_public_notice(
+    make_case: Any, make_party: Any, staff: Any
+) -> None:
+    """An unconfirmed mobile with e-service consent from the loan contract is still serviceable."""
+    party = make_party("王五")
+    Contact.objects.create(
+        party=party,
+        kind=ContactKind.MOBILE,
+        value="13800002222",
+        source=ContactSource.CONTRACT,
+        e_service_consent=True,
+    )
+    case = make_case(
+        defendant=party,
+        state=State.AWAITING_FILING,
+        unreachable=True,
+        claim_total=Decimal("123456.78"),
+    )
+    file_cases([case.pk], by=staff["clerks"][0], filed_on=FILED_ON)
+    case.refresh_from_db()
+    assert case.procedure == "summary" and case.acceptance_fee == Decimal("1385.00")
 
 
 @pytest.mark.parametrize(

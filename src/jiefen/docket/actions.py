@@ -22,7 +22,7 @@ from django.utils import timezone
 from jiefen.accounts.models import Organisation, Role, User
 from jiefen.audit.chain import append as audit
 from jiefen.cases.actions import TransitionRefused, transition_many
-from jiefen.cases.models import Case, Contact, Series
+from jiefen.cases.models import Case, CaseParty, Contact, ContactKind, PartyRole, Series
 from jiefen.cases.numbering import take_numbers
 from jiefen.cases.states import BY_NAME, State
 from jiefen.docket import rules
@@ -65,14 +65,20 @@ class FilingResult:
 
 
 def _public_notice_ids(case_ids: list[int]) -> set[int]:
-    """Cases flagged unreachable whose defendants have no confirmed contact at all."""
-    confirmed = Contact.objects.filter(party__case_links__case_id=OuterRef("pk"), confirmed=True)
-    return set(
-        Case.objects.filter(pk__in=case_ids, unreachable=True)
-        .annotate(has_confirmed=Exists(confirmed))
-        .filter(has_confirmed=False)
-        .values_list("pk", flat=True)
+    """Cases in which a defendant can foreseeably be served only by public notice.
+
+    A defendant is serviceable through a contact they confirmed, a contact with e-service consent
+    (a pre-dispute clause in the loan or card contract counts: 在线诉讼规则 Art. 29) or a postal
+    address; with none of these, only public notice remains (民诉法 Art. 95), which rules out
+    summary procedure and small claims (民诉解释 Art. 140).
+    """
+    usable = Contact.objects.filter(party_id=OuterRef("party_id")).filter(
+        Q(confirmed=True) | Q(e_service_consent=True) | Q(kind=ContactKind.ADDRESS)
     )
+    stranded = CaseParty.objects.filter(
+        case_id__in=case_ids, role=PartyRole.DEFENDANT
+    ).exclude(Exists(usable))
+    return set(stranded.values_list("case_id", flat=True))
 
 
 def _assign(cases: list[Case], court: Organisation) -> dict[int, tuple[int, int]]:

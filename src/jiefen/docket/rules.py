@@ -1,8 +1,8 @@
 """Filing decisions as small functions over plain values: procedure, fee, assignment, hearing.
 
 - Procedure (民诉法 Arts. 160, 165-166; 民诉解释 Art. 140): a defendant who must be served by
-  public notice (no confirmed contact, marked unreachable) rules out summary procedure and small
-  claims → ordinary; otherwise small claims when the claim is within the province's threshold,
+  public notice (no confirmed contact, no e-service consent, no address) rules out summary
+  procedure and small claims → ordinary; otherwise small claims when the claim is within the province's threshold,
   else summary.
 - Fee: `jiefen.law.fees.acceptance_fee`, halved once for summary procedure (incl. small claims,
   办法 Art. 16), rounded by the court's policy.
