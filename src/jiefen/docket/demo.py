@@ -2,7 +2,8 @@
 
 Files the series with the most cases waiting for filing (awaiting_filing: failed mediation);
 if mediation produced none, a series still in screening; if there are no cases at all, a
-generated series of 80. Another series is left waiting so the clerk can file it with one click.
+generated series of 80. Then BANK02 declines mediation for its largest imported card series,
+which waits in 待立案 so the clerk can file it with one click in the browser.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from jiefen.accounts.models import Organisation, User
+from jiefen.cases.actions import transition_many
 from jiefen.cases.models import Series
 from jiefen.docket.actions import start_filing
 from jiefen.docket.sample import make_series
@@ -58,10 +60,27 @@ def run_filing_demo(out: Any) -> None:
         f"· 批量立案：{series} {job.filed} 件，生成签章文书 {job.documents} 份，"
         f"用时 {time.perf_counter() - started:.1f} 秒（书记员 clerk1 在案件页可预览、下载）"
     )
-    product = "个人信用消费贷款（待立案演示）"
-    waiting = Series.objects.filter(product=product, cases__state="awaiting_filing").first()
+    bank02 = Organisation.objects.get(code="BANK02")
+    waiting = (
+        Series.objects.filter(court=court, institution=bank02)
+        .annotate(n=Count("cases", filter=Q(cases__state="screening")))
+        .filter(n__gt=0)
+        .order_by("-n")
+        .first()
+    )
     if waiting is None:
-        waiting = make_series(
-            court, Organisation.objects.get(code="BANK02"), WAITING, product=product, seed=7
-        )
-    out.write(f"· 待立案系列案：{waiting}（{WAITING} 件），留给书记员在「批量立案」页一键立案")
+        return
+    ids = list(
+        waiting.cases.filter(state="screening")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:WAITING]
+    )
+    transition_many(
+        ids,
+        "fail_mediation",
+        by=User.objects.get(username="bank02"),
+        note="金融机构不同意诉前调解，申请直接立案",
+    )
+    out.write(
+        f"· 待立案系列案：{waiting}（{len(ids)} 件，银行不同意调解），留给书记员在「批量立案」页一键立案"
+    )

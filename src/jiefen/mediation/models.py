@@ -241,13 +241,16 @@ class Agreement(models.Model):
         MediationCase, on_delete=models.CASCADE, related_name="agreement"
     )
     offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="+")
-    pdf_path = models.CharField(max_length=300, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    document_id = models.BigIntegerField(
-        null=True, blank=True
-    )  # documents app row, when issued there
+    document = models.OneToOneField(
+        "documents.StoredDocument", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     effective_on = models.DateField("生效日", null=True, blank=True)
+
+    @property
+    def sha256(self) -> str:
+        """The hash every signature covers: the stored document's."""
+        return self.document.sha256
 
 
 class SignerRole(models.TextChoices):

@@ -7,6 +7,7 @@ borrower proved to be theirs (the code went to the contact the institution gave)
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiefen.cases.elements import SECTION_TITLES, complaint_elements
+from jiefen.documents.storage import read
 from jiefen.mediation import actions, plans
 from jiefen.mediation.actions import ActionRefused
 from jiefen.mediation.actions.agreement import schedule_of
@@ -240,14 +242,13 @@ def sign(request: HttpRequest) -> HttpResponse:
 
 
 def agreement_pdf(request: HttpRequest) -> FileResponse:
-    from django.conf import settings
 
     m = _mediation(request)
     agreement = Agreement.objects.filter(mediation=m).first()
     if agreement is None:
         raise Http404
     return FileResponse(
-        (settings.JIEFEN_VAR_DIR / agreement.pdf_path).open("rb"),
+        io.BytesIO(read(agreement.document.path)),
         content_type="application/pdf",
         filename="调解协议书.pdf",
     )

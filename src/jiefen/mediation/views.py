@@ -3,12 +3,12 @@ proposals, payments upload, and the per-case actions behind the case page's medi
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -19,6 +19,7 @@ from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
 from jiefen.cases.access import case_for
 from jiefen.cases.models import Case, Series
 from jiefen.cases.states import State
+from jiefen.documents.storage import read
 from jiefen.mediation import actions, plans, selectors
 from jiefen.mediation.actions import ActionRefused
 from jiefen.mediation.models import MediationCase, Offer
@@ -341,7 +342,7 @@ def agreement_pdf(request: HttpRequest, case_id: int) -> FileResponse:
     if m is None or not hasattr(m, "agreement"):
         raise Http404
     return FileResponse(
-        (settings.JIEFEN_VAR_DIR / m.agreement.pdf_path).open("rb"),
+        io.BytesIO(read(m.agreement.document.path)),
         content_type="application/pdf",
         filename=f"调解协议书-{case.pk}.pdf",
     )

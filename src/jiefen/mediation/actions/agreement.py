@@ -6,12 +6,10 @@ plan starts.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +17,8 @@ from jiefen.accounts.models import Role, User
 from jiefen.cases.actions import transition_many
 from jiefen.cases.elements import cn_date
 from jiefen.cases.states import State
+from jiefen.documents.actions import issue_document
+from jiefen.documents.storage import read, sha256
 from jiefen.law.money import amount_in_words
 from jiefen.mediation import plans
 from jiefen.mediation.actions.common import ActionRefused, audit, today
@@ -111,34 +111,34 @@ def agreement_data(offer: Offer, on: date) -> dict[str, object]:
     }
 
 
-def render_agreement(offer: Offer, on: date) -> bytes:
-    from jiefen.documents.rendering import render_pdf
-
-    return render_pdf("mediation_agreement", agreement_data(offer, on))
-
-
 def create_agreement(offer: Offer) -> Agreement:
-    """Render and store the agreement PDF; its SHA-256 is what everyone signs."""
+    """Render and store the agreement PDF; its SHA-256 is what everyone signs.
+
+    It is the parties' agreement, not a court document: no court seal. The parties and the
+    mediator sign it in the platform (one-time code, time, IP and this hash kept as evidence).
+    """
     mediation = offer.mediation
-    if hasattr(mediation, "agreement") and Agreement.objects.filter(mediation=mediation).exists():
+    if Agreement.objects.filter(mediation=mediation).exists():
         raise ActionRefused("本案已生成调解协议")
-    pdf = render_agreement(offer, today())
-    digest = hashlib.sha256(pdf).hexdigest()
-    rel = f"mediation/agreements/{mediation.case_id}-{digest[:12]}.pdf"
-    path = settings.JIEFEN_VAR_DIR / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pdf)
-    agreement = Agreement.objects.create(
-        mediation=mediation, offer=offer, pdf_path=rel, sha256=digest
-    )
-    audit(None, "agreement.created", mediation.pk, agreement=agreement.pk, sha256=digest)
+    with transaction.atomic():
+        document = issue_document(
+            mediation.case,
+            "mediation_agreement",
+            recipient="双方当事人",
+            context=agreement_data(offer, today()),
+            by=None,
+            sign=False,
+        )
+        agreement = Agreement.objects.create(mediation=mediation, offer=offer, document=document)
+        audit(
+            None, "agreement.created", mediation.pk, agreement=agreement.pk, sha256=document.sha256
+        )
     return agreement
 
 
 def _check_document(agreement: Agreement) -> None:
     """Refuse to sign a PDF whose bytes no longer match the stored hash (evidence is immutable)."""
-    data = (settings.JIEFEN_VAR_DIR / agreement.pdf_path).read_bytes()
-    if hashlib.sha256(data).hexdigest() != agreement.sha256:
+    if sha256(read(agreement.document.path)) != agreement.sha256:
         raise ActionRefused("协议文件与存证哈希不一致，不能签署")
 
 
@@ -189,7 +189,7 @@ def sign_many(agreement_ids: Iterable[int], *, by: User, ip: str | None) -> int:
         if role == SignerRole.CLAIMANT
         else qs.filter(mediation__case__mediator=by)
     )
-    rows = list(qs.values_list("pk", "sha256"))
+    rows = list(qs.values_list("pk", "document__sha256"))
     now = timezone.now()
     with transaction.atomic():
         Signature.objects.bulk_create(
