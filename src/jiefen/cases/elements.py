@@ -183,7 +183,8 @@ def _element_text(case: Case, key: str) -> str:
         case "contract":
             c = e.get("contract") or {}
             return (
-                f"《{c.get('name', '借款合同')}》，编号{c.get('number', case.contract_number)}，"
+                f"《{str(c.get('name', '借款合同')).strip('《》')}》，"
+                f"编号{c.get('number', case.contract_number)}，"
                 f"签订时间{cn_date(c.get('signed_on'))}"
                 + (f"，签订地点{c['place']}" if c.get("place") else "")
             )
@@ -267,7 +268,8 @@ def _element_text(case: Case, key: str) -> str:
             return "否"
         case "liability_basis":
             basis = "《中华人民共和国民法典》第六百七十四条、第六百七十五条、第六百七十六条"
-            return f"合同约定：{(e.get('contract') or {}).get('name', '合同')}相关条款；法律规定：{basis}"
+            name = str((e.get("contract") or {}).get("name", "合同")).strip("《》")
+            return f"合同约定：《{name}》相关条款；法律规定：{basis}"
         case "other_notes":
             return "无"
         case "evidence":

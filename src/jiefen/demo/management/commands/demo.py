@@ -4,6 +4,7 @@
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,9 @@ class Command(BaseCommand):
             self._serve(options["port"])
 
     def _reset(self) -> None:
+        # Stored files belong to the database rows being dropped (keys are kept).
+        for folder in ("documents", "intake", "mediation"):
+            shutil.rmtree(settings.JIEFEN_VAR_DIR / folder, ignore_errors=True)
         if connection.vendor == "sqlite":
             path = Path(str(settings.DATABASES["default"]["NAME"]))
             connection.close()
