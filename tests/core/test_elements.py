@@ -26,7 +26,11 @@ def test_elements_are_filled_from_the_case(make_case):
         penalty_interest=Decimal("300.00"),
         claim_total=Decimal("46534.56"),
         elements={
-            "contract": {"name": "《个人消费借款合同》", "number": "JK-1", "signed_on": "2023-05-29"},
+            "contract": {
+                "name": "《个人消费借款合同》",
+                "number": "JK-1",
+                "signed_on": "2023-05-29",
+            },
             "guarantees": [{"name": "李四", "kind": "连带责任保证", "signed_on": "2023-05-29"}],
             "acceleration": "accelerate",
         },
