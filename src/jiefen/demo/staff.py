@@ -148,3 +148,25 @@ def seed_staff(seed: int = 2026) -> list[User]:
                 user.save(update_fields=["password"])
             users.append(user)
     return users
+
+
+def seed_defendant_login(username: str = "defendant1") -> User | None:
+    """A login for one borrower whose case was filed, so the defendant's portal can be tried."""
+    from jiefen.cases.models import CaseParty, PartyRole
+
+    link = (
+        CaseParty.objects.filter(role=PartyRole.DEFENDANT, case__state="filed")
+        .select_related("party")
+        .order_by("case_id")
+        .first()
+    )
+    if link is None:
+        return None
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"role": Role.DEFENDANT, "full_name": link.party.name, "party": link.party},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
