@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from jiefen.cases.models import Case, CaseEvent, Contact, ContactKind, ContactSource, Series
 from jiefen.cases.states import State
-from jiefen.docket.actions import file_cases, start_filing
+from jiefen.docket.actions import file_cases, set_fee_account, start_filing
 from jiefen.docket.models import Filing, FilingJob
 from jiefen.docket.tasks import run_job
 from jiefen.documents.models import StoredDocument
@@ -177,7 +177,16 @@ def test_preservation_number_and_fee(make_case: Any, staff: Any) -> None:
     assert filing.preservation_fee == Decimal("1137.28")
 
 
-def test_filing_job_produces_signed_documents(make_case: Any, staff: Any, series: Series) -> None:
+def test_filing_job_produces_signed_documents(
+    make_case: Any, staff: Any, series: Series, court: Any
+) -> None:
+    set_fee_account(
+        court,
+        payee="重庆市江北区人民法院",
+        bank="测试银行江北支行",
+        account="5000 1234 5678",
+        by=None,
+    )
     case = make_case(series=series, state=State.AWAITING_FILING, claim_total=Decimal("46234.56"))
     job = start_filing(by=staff["clerks"][0], series=series, run_now=True)
     run_job(job.pk, inline=True)
@@ -188,8 +197,6 @@ def test_filing_job_produces_signed_documents(make_case: Any, staff: Any, series
     kinds = sorted(docs.values_list("kind", flat=True))
     assert kinds == sorted(
         [
-            "packet",
-            "packet",
             "acceptance_notice",
             "fee_notice",
             "address_confirmation",
@@ -202,28 +209,57 @@ def test_filing_job_produces_signed_documents(make_case: Any, staff: Any, series
     assert job.documents == 7
     defendant = case.case_parties.get().party.name
     fee_words = amount_in_words(case.acceptance_fee)
+    # One signed cover per recipient: 受理案件通知书 (claimant), 应诉通知书 (defendant).
+    covers = {d.kind: d for d in docs.filter(packet=None)}
+    assert set(covers) == {"acceptance_notice", "notice_to_respond"}
     for doc in docs:
         data = doc.absolute_path.read_bytes()
         assert sha256(data) == doc.sha256
         text = pdf_text(data).replace(" ", "").replace("\n", "")
         assert case.case_number in text
-        if doc.kind == "packet":
+        if doc.packet_id is None:
             result = validate(data)
             assert result.ok, result
-            # The signed packet lists the SHA-256 of each of the recipient's documents.
-            for member in doc.members.all():
+            # The signed cover lists the SHA-256 of each document served with it.
+            members = list(doc.members.all())
+            assert members and all(m.recipient == doc.recipient for m in members)
+            for member in members:
                 assert member.sha256 in text
         else:
-            assert doc.packet_id is not None
+            assert not validate(data).ok  # covered by its cover's signature, not signed itself
+            assert covers[doc.packet.kind].recipient == doc.recipient
+    assert sorted(covers["acceptance_notice"].members.values_list("kind", flat=True)) == [
+        "fee_notice"
+    ]
+    assert sorted(covers["notice_to_respond"].members.values_list("kind", flat=True)) == sorted(
+        ["evidence_notice", "summons", "complaint_copy", "address_confirmation"]
+    )
     fee_notice = pdf_text(docs.get(kind="fee_notice").absolute_path.read_bytes()).replace(" ", "")
     assert f"{case.acceptance_fee:,.2f}" in fee_notice and fee_words in fee_notice
-    assert "46,234.56" in fee_notice
-    respond = pdf_text(docs.get(kind="notice_to_respond").absolute_path.read_bytes())
+    assert "46,234.56" in fee_notice and "肆万陆仟贰佰叁拾肆元伍角陆分" in fee_notice
+    assert "测试银行江北支行" in fee_notice and "50001234 5678".replace(
+        " ", ""
+    ) in fee_notice.replace(" ", "")
+    respond = pdf_text(covers["notice_to_respond"].absolute_path.read_bytes())
     assert defendant in respond and "肆万陆仟贰佰叁拾肆元伍角陆分" in respond.replace(" ", "")
     assert "二〇二" in respond  # the date under the seal in Chinese numerals
+    complaint = pdf_text(docs.get(kind="complaint_copy").absolute_path.read_bytes())
+    assert "肆万陆仟贰佰叁拾肆元伍角陆分" in complaint.replace(" ", "").replace("\n", "")
     # Re-running the job renders nothing twice.
     run_job(job.pk, inline=True)
-    assert StoredDocument.objects.filter(case=case).count() == 9
+    assert StoredDocument.objects.filter(case=case).count() == 7
+
+
+def test_fee_notice_without_account_prints_no_account(
+    make_case: Any, staff: Any, series: Series
+) -> None:
+    make_case(series=series, state=State.AWAITING_FILING, claim_total=Decimal("46234.56"))
+    job = start_filing(by=staff["clerks"][0], series=series, run_now=True)
+    run_job(job.pk, inline=True)
+    text = pdf_text(
+        StoredDocument.objects.get(kind="fee_notice").absolute_path.read_bytes()
+    ).replace(" ", "")
+    assert "诉讼费缴纳平台交纳" in text and "账号" not in text
 
 
 def test_stats_filing_section(make_case: Any, staff: Any, series: Series) -> None:

@@ -26,7 +26,7 @@ from jiefen.cases.models import Case, CaseParty, Contact, ContactKind, PartyRole
 from jiefen.cases.numbering import take_numbers
 from jiefen.cases.states import BY_NAME, State
 from jiefen.docket import rules
-from jiefen.docket.models import Filing, FilingJob
+from jiefen.docket.models import FeeAccount, Filing, FilingJob
 from jiefen.law.case_numbers import CaseNumber
 from jiefen.law.fees import preservation_fee
 from jiefen.law.periods import HolidayCalendar
@@ -75,9 +75,9 @@ def _public_notice_ids(case_ids: list[int]) -> set[int]:
     usable = Contact.objects.filter(party_id=OuterRef("party_id")).filter(
         Q(confirmed=True) | Q(e_service_consent=True) | Q(kind=ContactKind.ADDRESS)
     )
-    stranded = CaseParty.objects.filter(
-        case_id__in=case_ids, role=PartyRole.DEFENDANT
-    ).exclude(Exists(usable))
+    stranded = CaseParty.objects.filter(case_id__in=case_ids, role=PartyRole.DEFENDANT).exclude(
+        Exists(usable)
+    )
     return set(stranded.values_list("case_id", flat=True))
 
 
@@ -270,3 +270,21 @@ def mark_job(job_id: int, **fields: Any) -> None:
 
 def _now() -> datetime:
     return timezone.now()
+
+
+def set_fee_account(
+    court: Organisation, *, payee: str, bank: str, account: str, by: User | None
+) -> FeeAccount:
+    """Set (or replace) the court's fee-collection account printed on the fee notices."""
+    with transaction.atomic():
+        fee_account, _ = FeeAccount.objects.update_or_create(
+            court=court, defaults={"payee": payee, "bank": bank, "account": account}
+        )
+        audit(
+            actor_id=by.pk if by else None,
+            action="docket.set_fee_account",
+            object_type="court",
+            object_id=court.pk,
+            payload={"payee": payee, "bank": bank, "account": account},
+        )
+    return fee_account

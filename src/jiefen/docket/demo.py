@@ -16,12 +16,18 @@ from django.db.models import Count, Q
 from jiefen.accounts.models import Organisation, User
 from jiefen.cases.actions import transition_many
 from jiefen.cases.models import Series
-from jiefen.docket.actions import start_filing
+from jiefen.docket.actions import set_fee_account, start_filing
 from jiefen.docket.sample import make_series
 from jiefen.docket.tasks import run_job
 from jiefen.documents.keys import ensure_court_seal, keys_dir
 
 DEMO_LIMIT = 300
+# Clearly not a real account: printed on the demo's fee notices until an administrator sets one.
+DEMO_FEE_ACCOUNT = {
+    "payee": "重庆市江北区人民法院（演示数据）",
+    "bank": "演示银行江北支行（演示数据，非真实账户）",
+    "account": "0000 0000 0000 0000 000（演示账号，请勿汇款）",
+}
 WAITING = 200  # cases left for the clerk to file with one click in the browser
 
 
@@ -43,6 +49,8 @@ def run_filing_demo(out: Any) -> None:
     court = Organisation.objects.get(code="渝0105")
     ensure_court_seal(court.court_code or court.code, court.name)
     out.write(f"· 演示电子签章证书：{keys_dir()}（演示根证书 + {court.name}印章证书，私钥不入库）")
+    set_fee_account(court, by=None, **DEMO_FEE_ACCOUNT)
+    out.write("· 诉讼费收款账户：演示数据（管理后台「诉讼费收款账户」可改为法院的真实账户）")
     clerk = User.objects.get(username="clerk1")
     series, state = _pick_series(court)
     if series is None:

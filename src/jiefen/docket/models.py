@@ -77,3 +77,34 @@ class Filing(models.Model):
     class Meta:
         verbose_name = "立案信息"
         verbose_name_plural = "立案信息"
+
+
+class FeeAccount(models.Model):
+    """The account into which a court collects litigation fees (诉讼费用交纳办法 Art. 20–22).
+
+    Printed on every 交纳诉讼费用通知书. Set by the court administrator in the admin site
+    (/admin/ → 诉讼费收款账户); without one the notice directs the party to the court's online
+    payment platform only and prints no account.
+    """
+
+    court = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="fee_account",
+        limit_choices_to={"kind": "court"},
+        verbose_name="法院",
+    )
+    payee = models.CharField("收款单位", max_length=200)
+    bank = models.CharField("开户银行", max_length=200)
+    account = models.CharField("账号", max_length=60)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "诉讼费收款账户"
+        verbose_name_plural = "诉讼费收款账户"
+
+    def __str__(self) -> str:
+        return f"{self.payee}（{self.bank}）"
+
+    def as_data(self) -> dict[str, str]:
+        return {"payee": self.payee, "bank": self.bank, "account": self.account}

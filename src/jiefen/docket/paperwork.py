@@ -2,7 +2,9 @@
 
 To the claimant: 受理案件通知书, 交纳诉讼费用通知书. To each defendant (and
 guarantor): 应诉通知书, 举证通知书, 传票, the element-style 民事起诉状 copy and 送达地址确认书.
-Each recipient's documents form one packet, signed once (see `documents.actions.issue_packets`).
+Each recipient's documents form one packet: the first document (受理案件通知书 / 应诉通知书) is
+its cover, lists the other documents' SHA-256 and is signed once (see
+`documents.actions.issue_packets`).
 """
 
 from __future__ import annotations
@@ -15,16 +17,17 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from jiefen.accounts.models import User
+from jiefen.accounts.models import Organisation, User
 from jiefen.cases.elements import cn_date
 from jiefen.cases.models import Case, CaseParty, Procedure
-from jiefen.docket.models import Filing
+from jiefen.docket.models import FeeAccount, Filing
 from jiefen.documents.actions import PacketSpec, issue_packets
 from jiefen.documents.context import case_context, claimant_recipient, figures, words
 from jiefen.documents.kinds import FILING_SET_CLAIMANT, FILING_SET_DEFENDANT
 from jiefen.documents.models import RecipientRole, StoredDocument
 
 _CN_COUNT = {7: "七日", 15: "十五日"}
+FILING_KINDS = [k.code for k in (*FILING_SET_CLAIMANT, *FILING_SET_DEFENDANT)]
 
 
 def filing_extra(case: Case, filing: Filing) -> dict[str, Any]:
@@ -34,7 +37,9 @@ def filing_extra(case: Case, filing: Filing) -> dict[str, Any]:
     due = fee + pres_fee
     hearing = timezone.localtime(filing.hearing_at)
     return {
+        "fee_account": fee_account_data(case.court),
         "fee_full": figures(filing.fee_full),
+        "fee_full_words": words(filing.fee_full),
         "fee_halved": filing.fee_halved,
         "fees_due": figures(due),
         "fees_due_words": words(due),
@@ -56,10 +61,18 @@ def filing_extra(case: Case, filing: Filing) -> dict[str, Any]:
     }
 
 
+def fee_account_data(court: Organisation) -> dict[str, str] | None:
+    """The court's fee-collection account as the fee notice prints it (None: not set)."""
+    try:
+        return court.fee_account.as_data()
+    except FeeAccount.DoesNotExist:
+        return None
+
+
 def cases_for_documents(case_ids: Iterable[int]) -> list[Case]:
     return list(
         Case.objects.filter(pk__in=list(case_ids))
-        .select_related("court", "institution", "judge", "clerk", "filing")
+        .select_related("court", "court__fee_account", "institution", "judge", "clerk", "filing")
         .prefetch_related(
             Prefetch(
                 "case_parties",
@@ -99,12 +112,12 @@ def packets_for(case: Case, *, issued_on: date) -> list[PacketSpec]:
 def document_cases(case_ids: Iterable[int], *, by: User | None) -> int:
     """Render, sign and store the filing documents of these cases; skip cases that have them.
 
-    Idempotent: a case that already has its filing packets is left alone. Returns the number
+    Idempotent: a case that already has its filing documents is left alone. Returns the number
     of documents created.
     """
     ids = list(case_ids)
     done = set(
-        StoredDocument.objects.filter(case_id__in=ids, kind="packet").values_list(
+        StoredDocument.objects.filter(case_id__in=ids, kind__in=FILING_KINDS).values_list(
             "case_id", flat=True
         )
     )
@@ -118,6 +131,5 @@ def document_cases(case_ids: Iterable[int], *, by: User | None) -> int:
     specs = [
         spec for c in cases for spec in packets_for(c, issued_on=c.filed_on or timezone.localdate())
     ]
-    court = cases[0].court
-    issue_packets(specs, court=court, by=by)
+    issue_packets(specs, court=cases[0].court, by=by)
     return sum(len(s.documents) for s in specs)

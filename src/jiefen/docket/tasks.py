@@ -3,7 +3,7 @@
 `run_filing_job(job_id)` files the job's cases in one transaction, then queues the documents in
 chunks (`document_chunk`), each of which renders, signs and stores its cases' documents and
 bumps the job's progress row. Both take ids and are idempotent: a re-run files nothing twice
-(only filable cases are filed) and renders nothing twice (cases with packets are skipped).
+(only filable cases are filed) and renders nothing twice (cases with documents are skipped).
 """
 
 from __future__ import annotations

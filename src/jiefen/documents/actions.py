@@ -4,10 +4,11 @@
   itself with the court's seal, store it (used for single documents such as the mediation
   agreement).
 - `issue_packets(packets, by=…)`: the bulk path for a series. Per recipient, render each
-  document, store it with its own SHA-256, then render the recipient's packet (the list of
-  those hashes, with the documents attached), sign the packet once, store it; finally insert
-  all rows with two bulk INSERTs and one audit record. Rendering and signing happen outside
-  the transaction; the transaction only inserts.
+  enclosed document and store it with its own SHA-256, then render the packet's cover notice
+  (受理案件通知书 / 应诉通知书), which lists those hashes and carries the files as attachments,
+  and sign the cover once: one signature covers the recipient's packet while every document
+  keeps its own file and hash. `render_packet` is file work only (worker processes may run
+  it); `record_packets` inserts all rows with two bulk INSERTs and one audit record.
 - `issue_word_copy(...)`: the editable DOCX of a document kind (not signed).
 """
 
@@ -26,11 +27,11 @@ from jiefen.audit.chain import append as audit
 from jiefen.cases.models import Case, Party
 from jiefen.documents.context import case_context, date_in_words
 from jiefen.documents.docx import render_docx
-from jiefen.documents.kinds import KINDS, PACKET
+from jiefen.documents.kinds import KINDS
 from jiefen.documents.models import DocumentFormat, StoredDocument
 from jiefen.documents.rendering import render_pdf
 from jiefen.documents.signing import sign_pdf
-from jiefen.documents.storage import pdf_pages, store
+from jiefen.documents.storage import StoredFile, pdf_pages, store
 
 
 def _folder(case_id: int | None) -> str:
@@ -123,7 +124,12 @@ def issue_document(
 
 @dataclass
 class PacketSpec:
-    """The documents served together on one recipient of one case."""
+    """The documents served together on one recipient of one case.
+
+    The first document is the packet's *cover* (受理案件通知书 to the claimant, 应诉通知书 to a
+    defendant): it lists the title, pages and SHA-256 of every other document of the packet,
+    carries them as PDF attachments, and is the one PDF the court's seal certificate signs.
+    """
 
     case_id: int
     recipient_role: str
@@ -133,102 +139,94 @@ class PacketSpec:
 
 
 @dataclass
-class _Rendered:
+class RenderedPacket:
+    """A packet rendered, signed and written to disk, waiting for its rows to be inserted."""
+
     spec: PacketSpec
-    docs: list[tuple[str, str, Any]]  # (kind, title, StoredFile)
-    packet: Any
+    cover: tuple[str, str, StoredFile]  # (kind, title, file) — signed
+    enclosed: list[tuple[str, str, StoredFile]]  # (kind, title, file) — covered by the cover
 
 
-def _render_packet(spec: PacketSpec, court: Any, when: date) -> _Rendered:
-    docs = []
-    manifest = []
+def render_packet(spec: PacketSpec, court: Any) -> RenderedPacket:
+    """Render each enclosed document, then the cover listing their hashes; sign the cover.
+
+    Pure file work (no database): batch filing runs it in worker processes.
+    """
     folder = _folder(spec.case_id)
     name = spec.recipient.get("name", "")
-    for kind, data in spec.documents:
+    (cover_kind, cover_data), *rest = spec.documents
+    enclosed = []
+    manifest = []
+    for kind, data in rest:
         pdf = render_pdf(kind, data)
         title = KINDS[kind].title
         stored = store(pdf, folder=folder, name=f"{title}-{name}", ext="pdf")
-        docs.append((kind, title, stored))
+        enclosed.append((kind, title, stored))
         manifest.append(
             {
                 "title": title,
                 "sha256": stored.sha256,
                 "pages": pdf_pages(pdf),
-                "path": str(stored.absolute),
             }
         )
-    base = spec.documents[0][1]
-    packet_data = {
-        **base,
-        "recipient": spec.recipient,
-        "documents": manifest,
-        "issued_on_words": date_in_words(when),
-    }
-    signed = sign_pdf(render_pdf(PACKET.code, packet_data), court)
-    packet = store(signed, folder=folder, name=f"送达文书-{name}", ext="pdf")
-    return _Rendered(spec, docs, packet)
+    cover_title = KINDS[cover_kind].title
+    signed = sign_pdf(render_pdf(cover_kind, {**cover_data, "enclosures": manifest}), court)
+    cover = store(signed, folder=folder, name=f"{cover_title}-{name}", ext="pdf")
+    return RenderedPacket(spec, (cover_kind, cover_title, cover), enclosed)
 
 
-def issue_packets(
-    packets: Sequence[PacketSpec], *, court: Any, by: User | None, issued_on: date | None = None
-) -> list[int]:
-    """Render, sign and store every packet; insert their rows set-wise. Return packet ids."""
-    when = issued_on or timezone.localdate()
-    rendered = [_render_packet(p, court, when) for p in packets]
+def _row(
+    r: RenderedPacket, kind: str, title: str, f: StoredFile, by: User | None, **extra: Any
+) -> StoredDocument:
+    return StoredDocument(
+        case_id=r.spec.case_id,
+        kind=kind,
+        title=title,
+        format=DocumentFormat.PDF,
+        recipient=r.spec.recipient.get("name", ""),
+        recipient_role=r.spec.recipient_role,
+        party_id=r.spec.party_id,
+        path=f.path,
+        sha256=f.sha256,
+        size=f.size,
+        signed=True,
+        created_by=by,
+        **extra,
+    )
+
+
+def record_packets(rendered: Sequence[RenderedPacket], *, by: User | None) -> list[int]:
+    """Insert the rows of rendered packets set-wise (two bulk INSERTs, one audit record)."""
     if not rendered:
         return []
     with transaction.atomic():
-        packet_rows = StoredDocument.objects.bulk_create(
-            [
-                StoredDocument(
-                    case_id=r.spec.case_id,
-                    kind=PACKET.code,
-                    title=PACKET.title,
-                    format=DocumentFormat.PDF,
-                    recipient=r.spec.recipient.get("name", ""),
-                    recipient_role=r.spec.recipient_role,
-                    party_id=r.spec.party_id,
-                    path=r.packet.path,
-                    sha256=r.packet.sha256,
-                    size=r.packet.size,
-                    signed=True,
-                    created_by=by,
-                )
-                for r in rendered
-            ]
+        covers = StoredDocument.objects.bulk_create(
+            [_row(r, *r.cover, by) for r in rendered], batch_size=500
         )
         members = [
-            StoredDocument(
-                case_id=r.spec.case_id,
-                kind=kind,
-                title=title,
-                format=DocumentFormat.PDF,
-                recipient=r.spec.recipient.get("name", ""),
-                recipient_role=r.spec.recipient_role,
-                party_id=r.spec.party_id,
-                path=f.path,
-                sha256=f.sha256,
-                size=f.size,
-                signed=True,
-                packet_id=row.pk,
-                created_by=by,
-            )
-            for r, row in zip(rendered, packet_rows, strict=True)
-            for kind, title, f in r.docs
+            _row(r, kind, title, f, by, packet_id=cover.pk)
+            for r, cover in zip(rendered, covers, strict=True)
+            for kind, title, f in r.enclosed
         ]
         StoredDocument.objects.bulk_create(members, batch_size=500)
+        case_ids = sorted({r.spec.case_id for r in rendered})
         audit(
             actor_id=by.pk if by else None,
             action="documents.issue_packets",
             object_type="cases",
-            object_id=str(len({r.spec.case_id for r in rendered})),
+            object_id=str(len(case_ids)),
             payload={
                 "packets": len(rendered),
-                "documents": len(members),
-                "case_ids": sorted({r.spec.case_id for r in rendered}),
+                "documents": len(covers) + len(members),
+                "case_ids": case_ids,
             },
         )
-    return [row.pk for row in packet_rows]
+    return [row.pk for row in covers]
+
+
+def issue_packets(packets: Sequence[PacketSpec], *, court: Any, by: User | None) -> list[int]:
+    """Render, sign and store every packet; insert their rows set-wise. Return cover ids."""
+    return record_packets([render_packet(p, court) for p in packets], by=by)
 
 
 def issue_word_copy(

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from jiefen.cases.elements import SECTION_TITLES, cn_date, complaint_elements
 from jiefen.cases.models import Case, CaseParty, ContactKind
@@ -78,8 +79,6 @@ def court_data(court: Any) -> dict[str, str]:
         "code": court.court_code or court.code,
         "address": court.address or "（见本院诉讼服务中心公告）",
         "phone": court.phone or "12368",
-        "bank": "中国工商银行" + (court.name[:3] if court.name else "") + "支行",
-        "account": f"3100 0000 {abs(hash(court.code)) % 10**8:08d}",
     }
 
 
@@ -110,6 +109,13 @@ def _party_data(cp: CaseParty) -> dict[str, Any]:
         "email": email or "—",
         "e_service": "已同意" if consent else "未确认",
     }
+
+
+def _element_text(label: str, text: str, case: Case) -> str:
+    """The total claimed is written in figures and in 人民币大写 words, as on any court form."""
+    if label == "标的总额":
+        return f"人民币{figures(case.claim_total)}元（{words(case.claim_total)}）"
+    return text
 
 
 def case_context(
@@ -145,6 +151,7 @@ def case_context(
         "fee": figures(fee),
         "fee_words": words(fee),
         "fee_full": figures(fee),
+        "fee_full_words": words(fee),
         "fee_halved": False,
         "fees_due": figures(fee),
         "fees_due_words": words(fee),
@@ -153,13 +160,20 @@ def case_context(
             {
                 "title": title,
                 "rows": [
-                    {"number": r.number, "label": r.label, "text": r.text}
+                    {
+                        "number": r.number,
+                        "label": r.label,
+                        "text": _element_text(r.label, r.text, case),
+                    }
                     for r in rows
                     if r.section == key
                 ],
             }
             for key, title in SECTION_TITLES.items()
         ],
+        "complaint_date": cn_date(timezone.localtime(case.created_at).date())
+        if case.created_at
+        else cn_date(issued_on),
         "cut_off_note": f"标的额计算截止日：{cn_date(case.cut_off_date)}",
         "portal_url": getattr(settings, "JIEFEN_PUBLIC_URL", ""),
         "hearing": {"when": "另行通知", "place": "另行通知"},

@@ -25,7 +25,7 @@ BODY = {
         [
             "你方诉{{ defendant_names }}{{ case_type }}一案，本院经审查，起诉符合法定受理条件，决定立案审理，立案日期为{{ filed_on }}。现将有关事项通知如下：",
             "一、本案案号为{{ case_number }}，适用{{ procedure }}审理，由审判员{{ judge }}承办，书记员{{ clerk }}协助。",
-            "二、本案诉讼标的额为人民币{{ claim_total }}元（{{ claim_total_words }}）。你方应预交案件受理费人民币{{ fee }}元（{{ fee_words }}），具体见交纳诉讼费用通知书。{% if preservation.applied %}你方申请财产保全，保全案号{{ preservation.number }}，应交申请保全费人民币{{ preservation.fee }}元（{{ preservation.fee_words }}）。{% endif %}",
+            "二、本案诉讼标的额为人民币{{ claim_total }}元（{{ claim_total_words }}）。你方应预交案件受理费人民币{{ fee }}元（{{ fee_words }}），交纳方式见交纳诉讼费用通知书。{% if preservation.applied %}你方申请财产保全，保全案号为{{ preservation.number }}，应交申请保全费人民币{{ preservation.fee }}元（{{ preservation.fee_words }}）。{% endif %}",
             "三、当事人在诉讼中应当遵守诉讼秩序，如实陈述，依法行使诉讼权利、履行诉讼义务。",
             "四、你方应当在收到本通知后及时填写送达地址确认书；确认的送达地址和电子送达方式适用于本案一审、二审和执行程序。",
             "特此通知。",
@@ -35,9 +35,9 @@ BODY = {
         "交纳诉讼费用通知书",
         "{{ recipient.name }}：",
         [
-            "你方诉{{ defendant_names }}{{ case_type }}一案，本院已立案受理。依照《诉讼费用交纳办法》第十三条{% if fee_halved %}、第十六条{% endif %}、第二十二条的规定，你方应当预交下列诉讼费用：",
-            "诉讼标的额：人民币{{ claim_total }}元；案件受理费（全额）：人民币{{ fee_full }}元；审理程序：{{ procedure }}{% if fee_halved %}（减半交纳）{% endif %}；应预交案件受理费：人民币{{ fee }}元（{{ fee_words }}）{% if preservation.applied %}；申请保全费：人民币{{ preservation.fee }}元（{{ preservation.fee_words }}）{% endif %}；合计应交：人民币{{ fees_due }}元（{{ fees_due_words }}）。",
-            "请于收到本通知次日起七日内，通过本院诉讼费缴纳平台或向下列账户交纳：收款单位{{ court.name }}，开户行{{ court.bank }}，账号{{ court.account }}，并注明案号。逾期不交纳又未提出缓交、减交、免交申请的，本院将按撤诉处理。",
+            "你方诉{{ defendant_names }}{{ case_type }}一案，本院已立案受理。依照《诉讼费用交纳办法》第十三条{% if fee_halved %}、第十六条{% endif %}、第二十条、第二十二条的规定，你方应当预交下列诉讼费用：",
+            "诉讼标的额：人民币{{ claim_total }}元（{{ claim_total_words }}）；案件受理费（全额）：人民币{{ fee_full }}元（{{ fee_full_words }}）；审理程序：{{ procedure }}{% if fee_halved %}（案件受理费减半交纳）{% endif %}；应预交案件受理费：人民币{{ fee }}元（{{ fee_words }}）{% if preservation.applied %}；申请保全费：人民币{{ preservation.fee }}元（{{ preservation.fee_words }}）{% endif %}；合计应交：人民币{{ fees_due }}元（{{ fees_due_words }}）。",
+            "请于收到本通知次日起七日内，{% if fee_account %}通过本院诉讼费缴纳平台或向下列账户交纳，并注明案号{{ case_number }}：收款单位{{ fee_account.payee }}，开户银行{{ fee_account.bank }}，账号{{ fee_account.account }}。{% else %}通过本院诉讼费缴纳平台交纳，并注明案号{{ case_number }}。{% endif %}逾期不交纳又未提出缓交、减交、免交申请的，本院将按撤诉处理。",
             "特此通知。",
         ],
     ),
@@ -45,7 +45,7 @@ BODY = {
         "应诉通知书",
         "{{ recipient.name }}：",
         [
-            "本院已受理原告{{ claimant.name }}诉你{{ case_type }}一案，案号{{ case_number }}，诉讼标的额为人民币{{ claim_total }}元（{{ claim_total_words }}）。现随本通知向你送达起诉状副本一份，并将有关事项通知如下：",
+            "本院已受理原告{{ claimant.name }}诉你{{ case_type }}一案，案号为{{ case_number }}，诉讼标的额为人民币{{ claim_total }}元（{{ claim_total_words }}）。现随本通知向你送达起诉状副本一份，并将有关事项通知如下：",
             "一、依照《中华人民共和国民事诉讼法》第一百二十八条的规定，你可以在收到起诉状副本之日起十五日内向本院提交答辩状（可填写要素式答辩状）。不提交答辩状的，不影响本院审理。",
             "二、本案适用{{ procedure }}审理，由审判员{{ judge }}承办。当事人有申请回避、提出管辖权异议、委托诉讼代理人、和解、请求调解等诉讼权利，应当遵守诉讼秩序、履行诉讼义务。",
             "三、你应当填写送达地址确认书并及时提交本院；同意电子送达的，本院将通过你确认的手机号码或电子邮箱送达诉讼文书。",
@@ -84,12 +84,12 @@ BODY = {
         "民事起诉状",
         "",
         [
-            "（{{ case_type }} · 要素式 · 副本）{{ case_number }}",
+            "（{{ case_type }}·要素式·副本）{{ case_number }}",
             "原告：{{ claimant.name }}；住所地{{ claimant.address }}；统一社会信用代码{{ claimant.uscc }}；{{ claimant.representative_title }}{{ claimant.legal_representative }}",
             "{% for p in defendants %}{{ p.role }}：{{ p.name }}，{{ p.sex }}，{{ p.birth }}生，{{ p.ethnicity }}，住{{ p.domicile }}；公民身份号码{{ p.id_masked }}。{% endfor %}",
             "{% for s in elements %}【{{ s.title }}】{% for r in s.rows %}{{ r.number }}. {{ r.label }}：{{ r.text }}；{% endfor %}{% endfor %}",
             "此致　{{ court.name }}",
-            "具状人：{{ claimant.name }}　{{ cut_off_note }}",
+            "具状人：{{ claimant.name }}　{{ complaint_date }}（{{ cut_off_note }}）",
         ],
     ),
     "address_confirmation": (
@@ -98,7 +98,7 @@ BODY = {
         [
             "案号：{{ case_number }}　案由：{{ case_type }}",
             "受送达人：{{ recipient.name }}（{{ recipient.role }}）",
-            "是否同意电子送达：{{ recipient.e_service }}　□ 同意　□ 不同意",
+            "是否同意电子送达：□ 同意　□ 不同意{% if recipient.e_service == '已同意' %}（借款合同已约定电子送达方式）{% endif %}",
             "手机号码：{{ recipient.phone }}　电子邮箱：{{ recipient.email }}",
             "送达地址：{{ recipient.address }}",
             "告知事项：1.当事人应当如实提供确切的送达地址和电子送达方式，确认的送达地址适用于一审、二审和执行程序。2.送达地址变更的，应当及时书面告知本院。3.因提供的地址不准确、拒不提供送达地址、送达地址变更未及时告知或拒收，导致诉讼文书未能被实际接收的，文书退回之日视为送达之日。4.以电子方式送达的，送达信息到达受送达人特定系统的日期为送达日期。",

@@ -94,8 +94,6 @@ ADDRESS_CONFIRMATION = register(
         "address_confirmation.docx",
     )
 )
-# The signed cover of the documents served together on one recipient.
-PACKET = register(Kind("packet", "送达文书（签章清单）", "", "packet.typ"))
 # Used by mediation: the signed agreement (人民调解法 Art. 29).
 MEDIATION_AGREEMENT = register(
     Kind("mediation_agreement", "调解协议书", RecipientRole.PARTIES, "mediation_agreement.typ", "")
@@ -104,7 +102,8 @@ MEDIATION_AGREEMENT = register(
 GENERIC = register(Kind("generic", "通知书", "", "generic.typ", ""))
 
 # The claimant (a bank) gave its address for service with the complaint; the confirmation
-# form goes to each defendant.
+# form goes to each defendant. The first kind of each set is the packet's cover: it lists the
+# SHA-256 of the others and carries the court's signature for the whole packet.
 FILING_SET_CLAIMANT = (ACCEPTANCE_NOTICE, FEE_NOTICE)
 FILING_SET_DEFENDANT = (
     NOTICE_TO_RESPOND,

@@ -2,9 +2,10 @@
 
 A document is one file (a PDF rendered with typst, a DOCX copy, or a ZIP of a series). The
 official PDFs are signed with the court's seal certificate (PAdES): either each document itself
-(`issue_document`) or, in batch filing, the recipient's *packet* — a signed PDF that lists the
-SHA-256 of every document served together on that recipient and carries them as attachments.
-`packet` links a document to the signed packet that covers its hash.
+(`issue_document`) or, in batch filing, once per recipient: the packet's cover notice
+(受理案件通知书 / 应诉通知书) lists the SHA-256 of every other document served with it and is
+the signed PDF. `packet` links such a document to the signed cover that covers its hash (the
+cover itself has `packet` empty). `signed` means "carries or is covered by the court's seal".
 """
 
 from __future__ import annotations

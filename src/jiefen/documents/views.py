@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -15,8 +17,12 @@ def _serve(request: HttpRequest, document_id: int, *, attachment: bool) -> HttpR
     data = doc.absolute_path.read_bytes()
     if sha256(data) != doc.sha256:
         return HttpResponse("文书文件与登记的SHA-256不符，可能已被篡改", status=409)
+    # A file-like object (not an iterator): only then does FileResponse set Content-Disposition.
     response = FileResponse(
-        iter([data]), content_type=doc.content_type, as_attachment=attachment, filename=doc.filename
+        io.BytesIO(data),
+        content_type=doc.content_type,
+        as_attachment=attachment,
+        filename=doc.filename,
     )
     response["X-Content-SHA256"] = doc.sha256
     return response

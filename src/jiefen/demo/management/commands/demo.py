@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 from jiefen.accounts.models import User
-from jiefen.demo.staff import DEMO_PASSWORD, seed_staff
+from jiefen.demo.staff import DEMO_PASSWORD, seed_defendant_login, seed_staff
 
 
 class Command(BaseCommand):
@@ -36,6 +36,7 @@ class Command(BaseCommand):
         self.stdout.write("· 创建演示法院、金融机构、调解组织、公证处和工作人员")
         seed_staff()
         self._run_pipeline(options["cases"])
+        seed_defendant_login()
         self._print_logins()
         if not options["no_serve"]:
             self._serve(options["port"])
@@ -80,7 +81,10 @@ class Command(BaseCommand):
             f"\n任务进程已启动（pid {worker.pid}）。网站：http://127.0.0.1:{port}/ （Ctrl-C 退出）"
         )
         try:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            # DEBUG is off in the demo: serve the static files (CSS, JS) anyway (--insecure).
+            call_command(
+                "runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True
+            )
         finally:
             worker.terminate()
             worker.wait(timeout=10)
