@@ -46,7 +46,7 @@ def test_api_submit_poll_and_errors(
 ) -> None:
     settings.TASKS = IMMEDIATE
     data = rows(n=6, seed=201)
-    data[4]["borrower_id"] = '=HYPERLINK("http://x")'
+    data[4]["signed_on"] = '=HYPERLINK("http://x")'
     body = render(data, "financial_loan")
     headers = {**_basic(agent), "HTTP_IDEMPOTENCY_KEY": "bank-run-1"}
     with django_capture_on_commit_callbacks(execute=True):
@@ -66,8 +66,8 @@ def test_api_submit_poll_and_errors(
     assert errors == [
         {
             "row": 6,
-            "column": "借款人身份证号码",
-            "reason": "身份证号码应为18位",
+            "column": "合同签订日期",
+            "reason": "日期无法识别，应为 YYYY-MM-DD 格式的有效日期",
             "value": '=HYPERLINK("http://x")',
             "kind": "invalid",
         }
@@ -135,7 +135,9 @@ def test_upload_page_detail_and_error_downloads(
     data[2]["borrower_name"] = ""
     data[3]["principal"] = "-5"
     data[5]["contract_number"] = "=cmd|' /C calc'!A0"
-    data[5]["borrower_id"] = "@SUM(1)"
+    data[5]["borrower_division"] = "@SUM(1)"
+    clear_id = data[6]["borrower_id"]
+    data[6]["borrower_id"] = clear_id[:17] + ("1" if clear_id[17] == "0" else "0")
     file = io.BytesIO(render(data, "financial_loan"))
     file.name = "上传.csv"
     with django_capture_on_commit_callbacks(execute=True):
@@ -151,13 +153,18 @@ def test_upload_page_detail_and_error_downloads(
     assert (
         "已完成" in page and "系列案" in page and "必填项为空" in page and "金额不能为负数" in page
     )
-    for product in {r["product"] for i, r in enumerate(data) if i not in (2, 3, 5)}:
+    for product in {r["product"] for i, r in enumerate(data) if i not in (2, 3, 5, 6)}:
         assert product in page
     csv_text = client.get(reverse("intake:errors", args=[batch.pk, "csv"])).content.decode(
         "utf-8-sig"
     )
     assert "'@SUM(1)" in csv_text and "'-5" in csv_text
     assert "\n4,借款人姓名,必填项为空" in csv_text.replace("\r\n", "\n")
+    # The wrong ID number is reported masked (personal data), the row says which one.
+    assert f"\n8,借款人身份证号码,身份证号码校验码错误,{clear_id[:6]}********" in csv_text.replace(
+        "\r\n", "\n"
+    )
+    assert clear_id[:17] not in csv_text
     xlsx = client.get(reverse("intake:errors", args=[batch.pk, "xlsx"]))
     from openpyxl import load_workbook
 

@@ -14,12 +14,12 @@ written twice. Writes are set-based (`executemany`), never per-row ORM saves.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
+import operator
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +32,26 @@ from jiefen.accounts.models import Organisation, User
 from jiefen.audit.chain import append as audit
 from jiefen.cases.models import Case, Series
 from jiefen.cases.states import BY_NAME, State
+from jiefen.intake.bulk import insert_rows
 from jiefen.intake.format import MONEY_KEYS
 from jiefen.intake.models import Batch, BatchError, BatchStatus, ErrorKind, Policy
-from jiefen.intake.prepare import prepared_slices
+from jiefen.intake.prepare import (
+    CONTACTS,
+    HAS_CONFIRMED,
+    KEY,
+    NUMBER,
+    PARTY,
+    PEOPLE,
+    PRODUCT,
+    ROW,
+    CaseRow,
+    PersonRow,
+    Prepared,
+    prepared_slices,
+)
 from jiefen.intake.reader import FileRefused, read_table
 from jiefen.intake.screening import Screener
-from jiefen.intake.validate import DuplicateCheck, Person, Record, RowError
-from jiefen.privacy import blind_index, encrypt
+from jiefen.intake.validate import DuplicateCheck, RowError
 from jiefen.settings.env import env
 
 log = logging.getLogger(__name__)
@@ -171,29 +184,44 @@ def process_batch(batch_id: int) -> Batch:
     as_of = timezone.localdate(batch.created_at)
     screener = Screener(batch.court.interest_cap_policy or "24pct", batch.court.province, as_of)
     start = batch.rows_done
-    duplicates = DuplicateCheck()
     # Rows already written in an earlier run still count as first occurrences.
-    duplicates.apply(
-        [], [], dict(enumerate(table.frame["contract_number"].head(start).to_list(), 2))
-    )
+    duplicates = DuplicateCheck(table)
     size = chunk_size()
-    slices = prepared_slices(table, screener, start, size)
+
+    def checked(lo: int, prepared: Prepared) -> tuple[list[CaseRow], list[RowError]]:
+        cases, errors = prepared
+        hi = min(lo + size, batch.rows_total)
+        return duplicates.apply(cases, errors, lo, hi, row_of=operator.itemgetter(ROW))
+
+    slices = zip(
+        range(start, batch.rows_total, size),
+        prepared_slices(table, screener, start, size),
+        strict=True,
+    )
     if batch.policy == Policy.REJECT_ALL:
-        checked = [duplicates.apply(*s) for s in slices]
-        errors = [e for _, errs in checked for e in errs]
+        everything = [checked(lo, s) for lo, s in slices]
+        errors = [e for _, errs in everything for e in errs]
         if errors:
             return _reject_all(batch, errors)
-        ready: Iterable[tuple[list[Record], list[RowError]]] = checked
+        ready: Iterable[tuple[list[CaseRow], list[RowError]]] = everything
     else:
-        ready = (duplicates.apply(*s) for s in slices)
+        ready = (checked(lo, s) for lo, s in slices)
+    _tune_connection()
     series: dict[str, int] = {}
     cursor = start
-    for records, errors in ready:
+    for cases, errors in ready:
         end = min(cursor + size, batch.rows_total)
-        _write_chunk(batch, cursor, end, records, errors, screener, series)
+        _write_chunk(batch, cursor, end, cases, errors, series)
         cursor = end
         _throttle()
     return _finish(batch, screener)
+
+
+def _tune_connection() -> None:
+    """SQLite: a page cache big enough for the case table's indexes during a bulk write."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")  # KiB: up to 256 MB, used as needed
 
 
 def _fail(batch: Batch, message: str) -> Batch:
@@ -294,9 +322,17 @@ def _chunks(items: Sequence[Any], size: int = _IN) -> Iterable[Sequence[Any]]:
 
 
 def _select_in(sql: str, head: Sequence[Any], values: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run `sql` (ending in `IN ({})`) over `values` in slices; return all rows."""
+    """Run `sql` (ending in `IN ({})`) over `values` in slices; return all rows.
+
+    PostgreSQL takes the whole list as one array parameter (`= ANY(%s)`) instead.
+    """
     out: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if values:
+                cursor.execute(sql.replace("IN ({})", "= ANY(%s)"), [*head, list(values)])
+                out.extend(cursor.fetchall())
+            return out
         for part in _chunks(values):
             cursor.execute(sql.format(",".join(["%s"] * len(part))), [*head, *part])
             out.extend(cursor.fetchall())
@@ -311,9 +347,8 @@ def _write_chunk(
     batch: Batch,
     lo: int,
     hi: int,
-    records: list[Record],
+    cases: list[CaseRow],
     errors: list[RowError],
-    screener: Screener,
     series: dict[str, int],
 ) -> None:
     with transaction.atomic():
@@ -326,34 +361,34 @@ def _write_chunk(
                 "SELECT contract_number, batch_id FROM cases_case WHERE institution_id = %s "
                 "AND contract_number IN ({})",
                 [batch.institution_id],
-                [r.contract_number for r in records],
+                [c[NUMBER] for c in cases],
             )
         )
         dup_errors = [
             RowError(
-                r.row,
+                c[ROW],
                 "合同编号",
-                f"该合同已在批次{existing[r.contract_number]}中导入，不重复立案",
-                r.contract_number,
+                f"该合同已在批次{existing[c[NUMBER]]}中导入，不重复立案",
+                c[NUMBER],
                 ErrorKind.DUPLICATE,
             )
-            for r in records
-            if r.contract_number in existing
+            for c in cases
+            if c[NUMBER] in existing
         ]
-        fresh = [r for r in records if r.contract_number not in existing]
-        series.update(_series_ids(batch, {r.product for r in fresh} - series.keys()))
-        party_ids, confirmed = _write_parties(fresh, screener.as_of, now)
-        case_ids, flagged = _write_cases(batch, fresh, party_ids, confirmed, screener, series, now)
-        lost = [r for r in fresh if r.row not in case_ids]  # taken by a concurrent batch
+        fresh = [c for c in cases if c[NUMBER] not in existing]
+        series.update(_series_ids(batch, {c[PRODUCT] for c in fresh} - series.keys()))
+        party_ids, confirmed = _write_parties(fresh, now)
+        case_ids, flagged = _write_cases(batch, fresh, party_ids, confirmed, series, now)
+        lost = [c for c in fresh if c[ROW] not in case_ids]  # taken by a concurrent batch
         dup_errors += [
             RowError(
-                r.row,
+                c[ROW],
                 "合同编号",
                 "该合同已由同时进行的其他批次导入，不重复立案",
-                r.contract_number,
+                c[NUMBER],
                 ErrorKind.DUPLICATE,
             )
-            for r in lost
+            for c in lost
         ]
         _insert_errors(batch.pk, [*errors, *dup_errors])
         accepted = len(case_ids)
@@ -381,110 +416,120 @@ def _write_chunk(
         )
 
 
-def _persons(records: Sequence[Record]) -> dict[str, tuple[Person, Record]]:
-    found: dict[str, tuple[Person, Record]] = {}
-    for r in records:
-        for p in (r.borrower, *r.guarantors):
-            found.setdefault(p.index or blind_index(p.id_number), (p, r))
-    return found
+_PARTY_COLUMNS = (
+    "kind",
+    "name",
+    "id_type",
+    "id_number",
+    "id_index",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "employer",
+    "domicile",
+    "domicile_division",
+    "legal_representative",
+    "is_minor",
+)
+_CONTACT_COLUMNS = (
+    "party_id",
+    "kind",
+    "value",
+    "source",
+    "confirmed",
+    "e_service_consent",
+    "supplied_at",
+)
+_CASE_COLUMNS = (
+    "case_type",
+    "state",
+    "institution_id",
+    "court_id",
+    "series_id",
+    "batch_id",
+    "batch_row",
+    "contract_number",
+    "product",
+    "cut_off_date",
+    *MONEY_KEYS,
+    "claim_total",
+    "elements",
+    "over_cap",
+    "limitation_risk",
+    "unreachable",
+    "small_claims_eligible",
+    "procedure",
+    "created_at",
+    "updated_at",
+)
 
 
-def _write_parties(
-    records: Sequence[Record], as_of: date, now: datetime
-) -> tuple[dict[str, int], set[int]]:
+def _write_parties(cases: Sequence[CaseRow], now: datetime) -> tuple[dict[str, int], set[int]]:
     """Insert parties not yet known (by blind index) and their contract contacts.
 
+    The first row of the chunk naming a person decides their contacts (as in the file).
     Returns party id by blind index and the ids of parties with a confirmed contact.
     """
-    persons = _persons(records)
+    persons: dict[str, PersonRow] = {}
+    for c in cases:
+        for p in c[PEOPLE]:
+            persons.setdefault(p[KEY], p)
     indexes = list(persons)
     known = dict(
         _select_in("SELECT id_index, id FROM cases_party WHERE id_index IN ({})", [], indexes)
     )
     new = [i for i in indexes if i not in known]
-    rows = []
-    for index in new:
-        p, _ = persons[index]
-        minor = p.birth_date is not None and _age(p.birth_date, as_of) < 18
-        rows.append(
-            (
-                "natural_person",
-                p.name,
-                "resident_id",
-                _sealed(p, "id_number"),
-                index,
-                p.sex,
-                p.birth_date.isoformat() if p.birth_date else None,
-                "",
-                p.employer,
-                p.address,
-                p.division,
-                "",
-                minor,
-            )
-        )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO cases_party (kind, name, id_type, id_number, id_index, sex, birth_date, "
-            "ethnicity, employer, domicile, domicile_division, legal_representative, is_minor) "
-            "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (id_index) DO NOTHING",
-            rows,
-        )
-    created = dict(
-        _select_in("SELECT id_index, id FROM cases_party WHERE id_index IN ({})", [], new)
+    before = _max_id("cases_party")
+    insert_rows(
+        "cases_party", _PARTY_COLUMNS, [persons[i][PARTY] for i in new], conflict=("id_index",)
     )
-    contacts = []
-    stamp = _dt(now)
-    for index, party_id in created.items():
-        p, r = persons[index]
-        borrower = p.role == "defendant"
-        confirmed = r.contact_confirmed and borrower
-        consent = r.e_service_consent and borrower
-        if p.mobile:
-            contacts.append(
-                (party_id, "mobile", _sealed(p, "mobile"), "contract", confirmed, consent, stamp)
-            )
-        if p.email:
-            contacts.append(
-                (party_id, "email", _sealed(p, "email"), "contract", confirmed, consent, stamp)
-            )
-        if p.address:
-            contacts.append(
-                (party_id, "address", _sealed(p, "address"), "contract", confirmed, False, stamp)
-            )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO cases_contact (party_id, kind, value, source, confirmed, e_service_consent,"
-            " supplied_at) VALUES (%s,%s,%s,%s,%s,%s,%s)",
-            contacts,
+    created = _ids_after("cases_party", "id_index", before, set(new))
+    missing = [i for i in new if i not in created]  # PostgreSQL: a concurrent batch's party
+    if missing:
+        created.update(
+            _select_in("SELECT id_index, id FROM cases_party WHERE id_index IN ({})", [], missing)
         )
-    known_ids = list(known.values())
+    stamp = _dt(now)
+    contacts = [
+        (party_id, kind, value, "contract", confirmed, consent, stamp)
+        for index, party_id in created.items()
+        for kind, value, confirmed, consent in persons[index][CONTACTS]
+    ]
+    insert_rows("cases_contact", _CONTACT_COLUMNS, contacts)
     confirmed_ids = {
         pid
         for (pid,) in _select_in(
             "SELECT DISTINCT party_id FROM cases_contact WHERE confirmed = %s AND party_id IN ({})",
             [True],
-            [*known_ids, *created.values()],
+            list(known.values()),
         )
     }
+    confirmed_ids.update(
+        created[p[KEY]] for p in persons.values() if p[HAS_CONFIRMED] and p[KEY] in created
+    )
     return {**known, **created}, confirmed_ids
 
 
-def _sealed(p: Person, field: str) -> str:
-    """The ciphertext prepared off the writer, or sealed now (rows prepared in-process)."""
-    return p.sealed.get(field) or encrypt(getattr(p, field))
+def _max_id(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        return int(cursor.fetchone()[0])
 
 
-def _age(born: date, as_of: date) -> int:
-    return as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day))
+def _ids_after(table: str, key: str, before: int, wanted: set[str]) -> dict[str, int]:
+    """`key` → id of the rows above id `before` whose key is wanted (a primary-key range scan)."""
+    if not wanted:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {key}, id FROM {table} WHERE id > %s", [before])
+        return {k: i for k, i in cursor.fetchall() if k in wanted}
 
 
 def _write_cases(
     batch: Batch,
-    records: Sequence[Record],
+    cases: Sequence[CaseRow],
     party_ids: dict[str, int],
     confirmed: set[int],
-    screener: Screener,
     series: dict[str, int],
     now: datetime,
 ) -> tuple[dict[int, int], int]:
@@ -493,90 +538,88 @@ def _write_cases(
     Returns case id by spreadsheet row for the cases this chunk inserted, and how many of
     them carry a screening flag.
     """
+    if not cases:
+        return {}, 0
     stamp = _dt(now)
+    batch_id = batch.pk
+    head = (batch.case_type, State.SCREENING, batch.institution_id, batch.court_id)
     rows = []
-    borrower_of: dict[int, int] = {}
     flagged_rows: set[int] = set()
-    for r in records:
-        borrower_id = party_ids[r.borrower.index or blind_index(r.borrower.id_number)]
-        borrower_of[r.row] = borrower_id
-        unreachable = screener.unreachable(r, has_confirmed_contact=borrower_id in confirmed)
-        if r.over_cap or r.limitation_risk or unreachable:
-            flagged_rows.add(r.row)
-        amounts = r.amount_params or (*(str(r.amounts[k]) for k in MONEY_KEYS), str(r.claim_total))
+    for (
+        row,
+        number,
+        product,
+        cut_off,
+        amounts,
+        elements,
+        over_cap,
+        limitation,
+        small,
+        *rest,
+    ) in cases:
+        confirmed_row, people = rest
+        unreachable = not (confirmed_row or party_ids[people[0][KEY]] in confirmed)
+        if over_cap or limitation or unreachable:
+            flagged_rows.add(row)
         rows.append(
             (
-                batch.case_type,
-                State.SCREENING,
-                batch.institution_id,
-                batch.court_id,
-                series[r.product],
-                batch.pk,
-                r.row,
-                r.contract_number,
-                r.product,
-                r.cut_off_date.isoformat(),
+                *head,
+                series[product],
+                batch_id,
+                row,
+                number,
+                product,
+                cut_off,
                 *amounts,
-                r.elements_json or json.dumps(r.elements, ensure_ascii=False),
-                r.over_cap,
-                r.limitation_risk,
+                elements,
+                over_cap,
+                limitation,
                 unreachable,
-                r.small_claims_eligible,
+                small,
                 "",
                 stamp,
                 stamp,
             )
         )
+    before = _max_id("cases_case")
+    insert_rows("cases_case", _CASE_COLUMNS, rows, conflict=("institution_id", "contract_number"))
     with connection.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO cases_case (case_type, state, institution_id, court_id, series_id, "
-            "batch_id, batch_row, contract_number, product, cut_off_date, principal, interest, "
-            "penalty_interest, compound_interest, fees, liquidated_damages, lawyer_fees, "
-            "claim_total, elements, over_cap, limitation_risk, unreachable, "
-            "small_claims_eligible, procedure, created_at, updated_at) VALUES "
-            "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
-            "ON CONFLICT (institution_id, contract_number) DO NOTHING",
-            rows,
-        )
-        if not records:
-            return {}, 0
+        # New ids are above every id visible before the insert (sequence / rowid order); this
+        # batch's rows among them are the ones this chunk inserted (the batch row is locked).
         cursor.execute(
-            "SELECT batch_row, id FROM cases_case WHERE batch_id = %s AND batch_row BETWEEN %s AND %s",
-            [batch.pk, records[0].row, records[-1].row],
+            "SELECT batch_row, id FROM cases_case WHERE id > %s AND batch_id = %s",
+            [before, batch_id],
         )
         case_ids: dict[int, int] = dict(cursor.fetchall())
-        links = []
-        events = []
-        actor = batch.uploaded_by_id
-        by_row = {r.row: r for r in records}
-        for row, case_id in case_ids.items():
-            r = by_row[row]
-            links.append((case_id, borrower_of[row], "defendant", 1))
-            for position, g in enumerate(r.guarantors, start=1):
-                links.append(
-                    (case_id, party_ids[g.index or blind_index(g.id_number)], "guarantor", position)
-                )
-            events.append(
-                (
-                    case_id,
-                    SCREEN.name,
-                    State.RECEIVED,
-                    SCREEN.target,
-                    actor,
-                    stamp,
-                    f"批次{batch.pk}第{row}行导入",
-                )
+    links: dict[tuple[int, int, str], int] = {}
+    events = []
+    actor = batch.uploaded_by_id
+    people_of = {c[ROW]: c[PEOPLE] for c in cases}
+    for row, case_id in case_ids.items():
+        for position, p in enumerate(people_of[row]):
+            role = "guarantor" if position else "defendant"
+            links.setdefault((case_id, party_ids[p[KEY]], role), max(position, 1))
+        events.append(
+            (
+                case_id,
+                SCREEN.name,
+                State.RECEIVED,
+                SCREEN.target,
+                actor,
+                stamp,
+                f"批次{batch_id}第{row}行导入",
             )
-        cursor.executemany(
-            "INSERT INTO cases_caseparty (case_id, party_id, role, position) VALUES (%s,%s,%s,%s)"
-            " ON CONFLICT (case_id, party_id, role) DO NOTHING",
-            links,
         )
-        cursor.executemany(
-            "INSERT INTO cases_caseevent (case_id, transition, from_state, to_state, actor_id, at,"
-            " note) VALUES (%s,%s,%s,%s,%s,%s,%s)",
-            events,
-        )
+    insert_rows(
+        "cases_caseparty",
+        ("case_id", "party_id", "role", "position"),
+        [(*key, position) for key, position in links.items()],
+    )
+    insert_rows(
+        "cases_caseevent",
+        ("case_id", "transition", "from_state", "to_state", "actor_id", "at", "note"),
+        events,
+    )
     return case_ids, len(flagged_rows.intersection(case_ids))
 
 

@@ -2,8 +2,9 @@
 
 Every column has a stable key (used in code, JSON and the API), a Chinese header (what the
 bank's spreadsheet shows), a kind that decides how it is parsed, whether it is required, and
-which case types use it. `docs/intake-format.md` and the XLSX template are generated from this
-table, so the documentation cannot drift from the parser.
+which case types use it. The XLSX template is generated from this table, and
+`tests/intake/test_docs.py` holds the column table of `docs/intake-format.md` to it, so the
+documentation cannot drift from the parser.
 """
 
 from __future__ import annotations
