@@ -1,27 +1,34 @@
 """Personal data at rest and on screen (PIPL Arts. 28, 51; rule 8 of the architecture).
 
-ID numbers and phone numbers are stored encrypted (Fernet); equality lookups use a keyed
-blind index (HMAC-SHA256) so that de-duplication never needs the clear value; every page
-shows them masked unless the role needs the full value.
+ID numbers and phone numbers are stored encrypted with AES-256-GCM (an authenticated cipher: a
+changed ciphertext fails to decrypt instead of yielding wrong data), each value with its own
+random 96-bit nonce; equality lookups use a keyed blind index (HMAC-SHA256) so that
+de-duplication never needs the clear value; every page shows them masked unless the role needs
+the full value.
 """
 
 import base64
 import hashlib
 import hmac
+import os
 from functools import cache
 
-from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import models
 
+_NONCE = 12
+
 
 @cache
-def _fernet() -> Fernet:
+def _cipher() -> AESGCM:
     key = settings.JIEFEN_FIELD_KEY
-    if not key:
-        digest = hashlib.sha256(("field-key:" + settings.SECRET_KEY).encode()).digest()
-        key = base64.urlsafe_b64encode(digest).decode()
-    return Fernet(key.encode())
+    raw = (
+        base64.urlsafe_b64decode(key)
+        if key
+        else hashlib.sha256(("field-key:" + settings.SECRET_KEY).encode()).digest()
+    )
+    return AESGCM(raw)
 
 
 @cache
@@ -30,17 +37,23 @@ def _index_key() -> bytes:
 
 
 def encrypt(value: str) -> str:
-    return _fernet().encrypt(value.encode()).decode() if value else ""
+    """urlsafe-base64(nonce ‖ ciphertext ‖ tag); "" stays "" (nothing to protect)."""
+    if not value:
+        return ""
+    nonce = os.urandom(_NONCE)
+    return base64.urlsafe_b64encode(nonce + _cipher().encrypt(nonce, value.encode(), None)).decode()
 
 
 def decrypt(token: str) -> str:
-    return _fernet().decrypt(token.encode()).decode() if token else ""
+    if not token:
+        return ""
+    raw = base64.urlsafe_b64decode(token)
+    return _cipher().decrypt(raw[:_NONCE], raw[_NONCE:], None).decode()
 
 
 def blind_index(value: str) -> str:
     """Keyed hash of a normalised identifier, for uniqueness and look-up without decryption."""
-    normalised = value.strip().upper()
-    return hmac.new(_index_key(), normalised.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_index_key(), value.strip().upper().encode(), "sha256").hex()
 
 
 def mask_id_number(value: str) -> str:
@@ -58,7 +71,7 @@ def mask_phone(value: str) -> str:
 
 
 class EncryptedTextField(models.TextField):
-    """A text column stored as a Fernet token; Python code sees the clear value."""
+    """A text column stored encrypted (see `encrypt`); Python code sees the clear value."""
 
     def from_db_value(self, value, expression, connection):
         return decrypt(value) if value else value

@@ -26,3 +26,17 @@ def test_case_page_masks_the_id_number(client, make_case, make_party, make_user,
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert ID_NUMBER not in page
     assert "110105********002X" in page
+
+
+def test_encryption_uses_a_fresh_nonce_and_detects_tampering():
+    from cryptography.exceptions import InvalidTag
+
+    from jiefen.privacy import blind_index, decrypt, encrypt
+
+    first, second = encrypt(ID_NUMBER), encrypt(ID_NUMBER)
+    assert first != second and decrypt(first) == decrypt(second) == ID_NUMBER
+    assert encrypt("") == "" and decrypt("") == ""
+    tampered = first[:-4] + ("AAAA" if first[-4:] != "AAAA" else "BBBB")
+    with pytest.raises(InvalidTag):
+        decrypt(tampered)
+    assert blind_index(" 11010519491231002x") == blind_index(ID_NUMBER)

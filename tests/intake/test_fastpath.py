@@ -1,4 +1,4 @@
-"""The fast paths give exactly the slow paths' results: column-wise checks, batch sealing, COPY."""
+"""The fast paths give exactly the slow paths' results: column-wise checks, COPY."""
 
 from collections.abc import Callable
 from typing import Any
@@ -11,10 +11,9 @@ from jiefen.cases.models import Case, Contact, Party
 from jiefen.intake.bulk import insert_rows
 from jiefen.intake.generator import generate_rows, render
 from jiefen.intake.reader import read_table
-from jiefen.intake.sealing import index_many, seal_many
 from jiefen.intake.validate import validate_row
 from jiefen.intake.vector import clean_rows
-from jiefen.privacy import blind_index, decrypt
+from jiefen.privacy import blind_index, encrypt
 
 
 @pytest.mark.parametrize("case_type", ["financial_loan", "credit_card"])
@@ -55,23 +54,6 @@ def test_rows_off_the_fast_path_are_still_imported(
     assert str(case.claim_total) == data[2]["claim_total"].replace(",", "")
 
 
-def test_batch_sealing_is_plain_fernet() -> None:
-    values = [
-        "",
-        "13812345678",
-        "x" * 16,
-        "重庆市江北区建新北路一支路12号3单元5-2",
-        "11010519491231002X",
-    ]
-    tokens = seal_many(values * 3)
-    assert [decrypt(t) for t in tokens] == values * 3
-    assert tokens[0] == "" and len(set(tokens)) == len(tokens) - 2  # a fresh IV for each value
-    assert index_many(["11010519491231002x", " 500105199001011234"]) == [
-        blind_index("11010519491231002X"),
-        blind_index("500105199001011234"),
-    ]
-
-
 @pytest.mark.django_db
 def test_bulk_insert_skips_conflicts_on_both_databases(make_party: Callable[..., Party]) -> None:
     """SQLite: executemany + ON CONFLICT; PostgreSQL: COPY into staging + ON CONFLICT."""
@@ -97,6 +79,6 @@ def test_bulk_insert_skips_conflicts_on_both_databases(make_party: Callable[...,
     insert_rows(  # no conflict key: plain COPY / executemany
         "cases_contact",
         ("party_id", "kind", "value", "source", "confirmed", "e_service_consent", "supplied_at"),
-        [(taken.pk, "mobile", seal_many(["13800000000"])[0], "contract", True, True, now())],
+        [(taken.pk, "mobile", encrypt("13800000000"), "contract", True, True, now())],
     )
     assert Contact.objects.get(party=taken, kind="mobile").value == "13800000000"

@@ -17,6 +17,7 @@ import polars as pl
 
 from jiefen.intake import format as fmt
 from jiefen.intake.reader import Table
+from jiefen.law.identifiers import province_prefixes
 
 _ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 _ID_CHECK = "10X98765432"
@@ -25,13 +26,6 @@ _MAX_FEN_DIGITS = 13  # integer yuan digits; 7 such amounts in fen still fit in 
 _MOBILE = r"^1[3-9]\d{9}$"
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _RATE = r"^(0|[1-9]\d{0,3})(\.\d{1,6})?$"
-
-
-def _province_prefixes() -> list[str]:
-    """The two-digit province prefixes `jiefen.law.identifiers` accepts in ID numbers."""
-    from jiefen.law.identifiers import _province_prefixes as prefixes
-
-    return sorted(prefixes())
 
 
 def _valid_id(col: pl.Expr, provinces: list[str]) -> pl.Expr:
@@ -123,7 +117,7 @@ def _checks(table: Table, provinces: list[str]) -> list[pl.Expr]:
 def clean_rows(table: Table) -> list[bool]:
     """One flag per data row: True when the row passes every column-wise check."""
     try:
-        provinces = _province_prefixes()
+        provinces = sorted(province_prefixes())
     except ImportError:  # no province list: let every row take the per-row path
         return [False] * table.frame.height
     if table.frame.height == 0:

@@ -47,7 +47,8 @@ def resident_id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
-def _province_prefixes() -> set[str]:
+def province_prefixes() -> set[str]:
+    """The two-digit province prefixes of administrative division codes that ID numbers may carry."""
     from jiefen.law.parameters import load_parameters
 
     return {p.division_prefix for p in load_parameters().provinces} | _EXTRA_ID_PREFIXES
@@ -65,7 +66,7 @@ def check_resident_id(value: str, *, as_of: date | None = None) -> IdCheck:
     except ValueError:
         return IdCheck(False, None, division, None, f"invalid birth date {s[6:14]}")
     sex = "male" if int(s[16]) % 2 else "female"
-    if division[:2] not in _province_prefixes():
+    if division[:2] not in province_prefixes():
         return IdCheck(False, birth, division, sex, f"unknown province prefix {division[:2]}")
     if birth.year < 1900 or (as_of is not None and birth > as_of):
         return IdCheck(False, birth, division, sex, f"implausible birth date {birth}")

@@ -2,6 +2,6 @@
 
 from jiefen.settings.env import env
 
-# Fernet key (urlsafe base64, 32 bytes) for ID and phone numbers. Derived from SECRET_KEY when unset,
+# AES-256-GCM key (urlsafe base64 of 32 bytes) for ID and phone numbers. Derived from SECRET_KEY when unset,
 # which is fine for a demo and wrong for production: set JIEFEN_FIELD_KEY there.
 JIEFEN_FIELD_KEY = env("JIEFEN_FIELD_KEY", "")
