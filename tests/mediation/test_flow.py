@@ -9,6 +9,8 @@ from jiefen.accounts.models import Role
 from jiefen.audit.models import AuditRecord
 from jiefen.cases.models import Case
 from jiefen.cases.states import State
+from jiefen.docket.actions import file_cases
+from jiefen.docket.models import Filing
 from jiefen.mediation import actions
 from jiefen.mediation.actions import ActionRefused
 from jiefen.mediation.models import (
@@ -238,6 +240,12 @@ def test_payment_order_fee_objection_and_effect(in_mediation, agent, last_sms, m
     assert po.objection_ends == date(2024, 10, 8)  # National Day holiday pushes the 15th day
     actions.object_to_payment_order(po, text="已部分还款，金额有误", on=date(2024, 10, 8))
     assert Case.objects.get(pk=m1.case_id).state == State.AWAITING_FILING
+    # Filed after the objection: the payment-order fee is credited (民诉解释 Art. 195).
+    filed = file_cases([m1.case_id], by=make_user(Role.CLERK, court), filed_on=date(2024, 10, 15))
+    filing = Filing.objects.get(case_id=m1.case_id)
+    assert filing.case.acceptance_fee == Decimal("463.00")  # small claims: 925 halved
+    assert filing.fee_credited == Decimal("308.33")
+    assert filed.fees_total == Decimal("154.67")
     m2 = _signed(in_mediation(), agent, last_sms)
     po2 = actions.apply_payment_order(m2, by=agent)
     actions.issue_payment_order(po2, by=judge, served_on=date(2024, 9, 20))

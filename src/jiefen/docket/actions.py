@@ -32,6 +32,8 @@ from jiefen.law.fees import preservation_fee
 from jiefen.law.periods import HolidayCalendar
 from jiefen.lawdata.selectors import court_fee_policy, current_parameters
 
+ZERO = Decimal("0.00")
+
 CIVIL_FIRST_INSTANCE = "民初"
 PRESERVATION = "财保"
 FILABLE = BY_NAME["file"].sources
@@ -79,6 +81,20 @@ def _public_notice_ids(case_ids: list[int]) -> set[int]:
         Exists(usable)
     )
     return set(stranded.values_list("case_id", flat=True))
+
+
+def _payment_order_fees_paid(case_ids: list[int]) -> dict[int, Decimal]:
+    """Payment-order fees already paid for cases that came here through an objection.
+
+    The creditor then pays only the difference to the acceptance fee (民诉解释 Art. 195; the
+    crediting is court practice, legal-rules §1.4).
+    """
+    from jiefen.mediation.models import PaymentOrder
+
+    rows = PaymentOrder.objects.filter(
+        mediation__case_id__in=case_ids, objected_on__isnull=False
+    ).values_list("mediation__case_id", "fee")
+    return dict(rows)
 
 
 def _assign(cases: list[Case], court: Organisation) -> dict[int, tuple[int, int]]:
@@ -142,6 +158,7 @@ def file_cases(
             take_numbers(court, filed_on.year, PRESERVATION, len(cases)) if preservation else 0
         )
         code = court.court_code or court.code
+        credits = _payment_order_fees_paid([c.pk for c in cases])
         filings: list[Filing] = []
         judge_slots: dict[int, int] = defaultdict(int)
         tz = timezone.get_current_timezone()
@@ -180,6 +197,7 @@ def file_cases(
                     procedure_reason=choice.reason[:200],
                     fee_full=fee.full,
                     fee_halved=fee.halved,
+                    fee_credited=min(credits.get(case.pk, ZERO), fee.payable),
                     preservation_number=pres_number,
                     preservation_fee=pres_fee,
                     hearing_at=timezone.make_aware(hearing, tz)
@@ -189,7 +207,7 @@ def file_cases(
                     evidence_days=rules.EVIDENCE_DAYS[choice.procedure],
                 )
             )
-            result.fees_total += fee.payable
+            result.fees_total += fee.payable - min(credits.get(case.pk, ZERO), fee.payable)
         Case.objects.bulk_update(
             cases,
             [

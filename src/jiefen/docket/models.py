@@ -5,6 +5,8 @@ Case numbers come from `jiefen.cases.numbering` (one locked counter per court, y
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -64,6 +66,10 @@ class Filing(models.Model):
     procedure_reason = models.CharField("程序选择理由", max_length=200)
     fee_full = models.DecimalField("案件受理费（全额）", max_digits=18, decimal_places=2)
     fee_halved = models.BooleanField("减半收取", default=False)
+    # An objected payment order turned into this case: its fee is credited (民诉解释 Art. 195).
+    fee_credited = models.DecimalField(
+        "已交支付令申请费抵扣", max_digits=18, decimal_places=2, default=Decimal("0.00")
+    )
     preservation_number = models.CharField(
         "财保案号", max_length=40, null=True, blank=True, unique=True
     )

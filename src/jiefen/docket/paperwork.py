@@ -34,13 +34,15 @@ def filing_extra(case: Case, filing: Filing) -> dict[str, Any]:
     """The filing facts the documents print beyond the case's own data."""
     fee = case.acceptance_fee or Decimal("0")
     pres_fee = filing.preservation_fee or Decimal("0")
-    due = fee + pres_fee
+    due = fee - filing.fee_credited + pres_fee
     hearing = timezone.localtime(filing.hearing_at)
     return {
         "fee_account": fee_account_data(case.court),
         "fee_full": figures(filing.fee_full),
         "fee_full_words": words(filing.fee_full),
         "fee_halved": filing.fee_halved,
+        "fee_credited": figures(filing.fee_credited) if filing.fee_credited else "",
+        "fee_credited_words": words(filing.fee_credited),
         "fees_due": figures(due),
         "fees_due_words": words(due),
         "preservation": {
