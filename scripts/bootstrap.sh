@@ -28,7 +28,9 @@ fi
 if [ ! -f var/fonts/FandolFang-Regular.otf ]; then
   echo "· 提取仿宋字体 FandolFang（texlive-lang-chinese）"
   tmp=$(mktemp -d)
-  if (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null 2>&1); then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  if (cd "$tmp" && { apt-get download texlive-lang-chinese >/dev/null 2>&1 \
+        || { $SUDO apt-get update -qq && apt-get download texlive-lang-chinese >/dev/null 2>&1; }; }); then
     dpkg-deb -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
     mkdir -p var/fonts
     cp "$tmp"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/{FandolFang-Regular,FandolHei-Regular,FandolHei-Bold}.otf var/fonts/
