@@ -8,12 +8,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from jiefen.cases.models import money_field as money
 from jiefen.privacy import EncryptedTextField
-
-
-def money(verbose_name: str, **kwargs: object) -> models.DecimalField:
-    kwargs.setdefault("default", Decimal("0.00"))
-    return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, **kwargs)  # type: ignore[arg-type]
 
 
 class MediatorProfile(models.Model):
