@@ -270,3 +270,27 @@ def test_stats_filing_section(make_case: Any, staff: Any, series: Series) -> Non
     run_job(job.pk, inline=True)
     filing = collect()["filing"]
     assert filing == {"filed": 1, "documents": 7, "signed_documents": 7, "fees_total": "1385.00"}
+
+
+def test_filing_clerk_sees_the_cases_they_filed_other_clerks_do_not(
+    make_case: Any, staff: Any, series: Series, court: Any, make_user: Any
+) -> None:
+    from django.http import Http404
+
+    from jiefen.accounts.models import Role
+    from jiefen.cases.access import case_for
+    from jiefen.docket.actions import start_filing
+    from jiefen.docket.tasks import run_job
+
+    cases = [make_case(series=series, state=State.AWAITING_FILING) for _ in range(4)]
+    filer = make_user(Role.CLERK, court, full_name="立案书记员")
+    job = start_filing(by=filer, series=series, run_now=True)
+    run_job(job.pk, inline=True)
+    outsider = staff["clerks"][0]
+    for case in cases:
+        case.refresh_from_db()
+        assert case.state == State.FILED
+        assert case_for(filer, case.pk) == case
+        if case.clerk_id != outsider.pk:
+            with pytest.raises(Http404):
+                case_for(outsider, case.pk)

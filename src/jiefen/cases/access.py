@@ -25,6 +25,7 @@ def visible_cases(user: User) -> QuerySet[Case]:
         case Role.JUDGE:
             return cases.filter(judge=user)
         case Role.CLERK:
+            # Assigned to them, waiting for filing at their court, or filed by them (立案).
             return cases.filter(
                 Q(clerk=user)
                 | Q(
@@ -32,6 +33,7 @@ def visible_cases(user: User) -> QuerySet[Case]:
                     judge__isnull=True,
                     state__in=["awaiting_filing", "screening"],
                 )
+                | Q(filing__job__requested_by=user)
             )
         case Role.ENFORCEMENT_OFFICER:
             return cases.filter(enforcement_officer=user)
