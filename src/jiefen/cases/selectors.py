@@ -14,6 +14,8 @@ WORK_STATES: dict[str, tuple[State, ...]] = {
     Role.JUDGE: (
         State.CONFIRMATION_PENDING,
         State.PAYMENT_ORDER_PENDING,
+        State.FILED,
+        State.SERVED,
         State.HEARING_SCHEDULED,
         State.HEARD,
     ),
