@@ -47,3 +47,14 @@ def test_each_role_logs_in_and_sees_its_home(role, login_page, make_user, court,
     assert user.full_name in page.locator("header").inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"home-{role.value}.png"), full_page=True)
+
+
+def test_judges_home_lists_their_filed_cases(client, make_case, make_user, court):
+    judge = make_user(Role.JUDGE, court)
+    mine = make_case(state="filed", judge=judge, case_number="（2026）渝0105民初7号")
+    other = make_case(
+        state="filed", judge=make_user(Role.JUDGE, court), case_number="（2026）渝0105民初8号"
+    )
+    client.force_login(judge)
+    page = client.get("/").content.decode()
+    assert mine.case_number in page and other.case_number not in page
