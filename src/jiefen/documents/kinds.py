@@ -98,6 +98,32 @@ ADDRESS_CONFIRMATION = register(
 MEDIATION_AGREEMENT = register(
     Kind("mediation_agreement", "调解协议书", RecipientRole.PARTIES, "mediation_agreement.typ", "")
 )
+# Mediation outcomes, each an enforceable title or the application built on one:
+# 民事裁定书 confirming an agreement (民诉法 Arts. 205-206), 支付令 (Arts. 225-227), the
+# notary's 公证书 and 执行证书 (Art. 249), and the creditor's 强制执行申请书 (Arts. 247, 249).
+CONFIRMATION_RULING = register(
+    Kind("confirmation_ruling", "民事裁定书", RecipientRole.PARTIES, "confirmation_ruling.typ", "")
+)
+PAYMENT_ORDER = register(
+    Kind("payment_order", "支付令", RecipientRole.DEFENDANT, "payment_order.typ", "")
+)
+NOTARIAL_CERTIFICATE = register(
+    Kind("notarial_certificate", "公证书", RecipientRole.PARTIES, "notarial_certificate.typ", "")
+)
+EXECUTION_CERTIFICATE = register(
+    Kind(
+        "execution_certificate", "执行证书", RecipientRole.CLAIMANT, "execution_certificate.typ", ""
+    )
+)
+ENFORCEMENT_APPLICATION = register(
+    Kind(
+        "enforcement_application",
+        "强制执行申请书",
+        RecipientRole.COURT,
+        "enforcement_application.typ",
+        "",
+    )
+)
 # Any titled text document (a court's ad-hoc notices); context: title, paragraphs.
 GENERIC = register(Kind("generic", "通知书", "", "generic.typ", ""))
 

@@ -105,6 +105,14 @@ class StoredDocument(models.Model):
         return self.path.rsplit("/", 1)[-1]
 
     @property
+    def has_word_copy(self) -> bool:
+        """Whether the kind has a docx template (only those get a 「Word」 link)."""
+        from jiefen.documents.kinds import KINDS
+
+        kind = KINDS.get(self.kind)
+        return self.format == "pdf" and kind is not None and bool(kind.docx)
+
+    @property
     def content_type(self) -> str:
         return {
             "pdf": "application/pdf",

@@ -318,6 +318,14 @@ class Confirmation(models.Model):
     ruling = models.CharField(max_length=12, blank=True)  # "" | confirmed | rejected
     ruling_on = models.DateField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    document = models.OneToOneField(
+        "documents.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="民事裁定书",
+    )
 
 
 class Notarization(models.Model):
@@ -334,6 +342,22 @@ class Notarization(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     execution_certificate_number = models.CharField("执行证书编号", max_length=60, blank=True)
+    document = models.OneToOneField(
+        "documents.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="公证书",
+    )
+    execution_document = models.OneToOneField(
+        "documents.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="执行证书",
+    )
 
 
 class PaymentOrder(models.Model):
@@ -352,6 +376,14 @@ class PaymentOrder(models.Model):
     objected_on = models.DateField(null=True, blank=True)
     objection = models.TextField(blank=True)
     effective_on = models.DateField(null=True, blank=True)
+    document = models.OneToOneField(
+        "documents.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="支付令",
+    )
 
 
 class EnforcementDraft(models.Model):
@@ -367,3 +399,11 @@ class EnforcementDraft(models.Model):
     due_date = models.DateField()
     created_on = models.DateField()
     submitted = models.BooleanField(default=False)
+    document = models.OneToOneField(
+        "documents.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="强制执行申请书",
+    )

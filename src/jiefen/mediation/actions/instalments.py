@@ -25,12 +25,14 @@ from jiefen.cases.actions import transition_many
 from jiefen.cases.states import State
 from jiefen.law.money import ZERO, to_fen
 from jiefen.mediation import lawlinks, plans
+from jiefen.mediation.actions import titles
 from jiefen.mediation.actions.common import ActionRefused, audit, today
 from jiefen.mediation.models import (
     EnforcementDraft,
     Instalment,
     InstalmentPlan,
     MediationCase,
+    Notarization,
     Outcome,
     Payment,
     PlanStatus,
@@ -169,6 +171,28 @@ def record_payments(
     return report
 
 
+def _issue_title_documents(title_plans: list[InstalmentPlan], on: date) -> None:
+    """The 执行证书 (notarized titles) and the ready-to-submit 强制执行申请书 of each new draft.
+
+    One PDF per draft is inherent; the rows are linked with one bulk UPDATE per table.
+    """
+    by_mediation = {p.mediation_id: p for p in title_plans}
+    fresh = list(
+        EnforcementDraft.objects.filter(mediation_id__in=by_mediation, document=None).order_by("pk")
+    )
+    certified = []
+    for d in fresh:
+        plan = by_mediation[d.mediation_id]
+        d.mediation = plan.mediation
+        if plan.mediation.case.state == State.NOTARIZED:
+            n = plan.mediation.notarization
+            n.execution_document = titles.execution_certificate(n, plan, d, on=on)
+            certified.append(n)
+        d.document = titles.enforcement_application(d, plan, on=on)
+    EnforcementDraft.objects.bulk_update(fresh, ["document"], batch_size=500)
+    Notarization.objects.bulk_update(certified, ["execution_document"], batch_size=500)
+
+
 def sweep_missed(*, as_of: date | None = None, by: User | None = None) -> dict[str, int]:
     """Find instalments unpaid after the grace period and act on each plan once (idempotent)."""
     on = as_of or today()
@@ -207,6 +231,7 @@ def sweep_missed(*, as_of: date | None = None, by: User | None = None) -> dict[s
                 title = f"{n.certificate_number}公证书及执行证书"
                 cert = f"（{on.year}）{n.office.code}执证字第{p.mediation.pk}号"
                 type(n).objects.filter(pk=n.pk).update(execution_certificate_number=cert)
+                n.execution_certificate_number = cert
             drafts.append(
                 EnforcementDraft(
                     mediation=p.mediation,
@@ -219,6 +244,7 @@ def sweep_missed(*, as_of: date | None = None, by: User | None = None) -> dict[s
                 )
             )
         EnforcementDraft.objects.bulk_create(drafts, ignore_conflicts=True)
+        _issue_title_documents(titles, on)
         moved = transition_many(
             [p.mediation.case_id for p in unconfirmed],
             "instalments_missed",

@@ -19,6 +19,7 @@ from jiefen.cases.actions import transition, transition_many
 from jiefen.cases.models import Case
 from jiefen.cases.states import State
 from jiefen.mediation import lawlinks
+from jiefen.mediation.actions import titles
 from jiefen.mediation.actions.common import (
     CONFIRMATION_TYPE,
     PAYMENT_ORDER_TYPE,
@@ -113,6 +114,11 @@ def rule_on_confirmation(
         Confirmation.objects.filter(pk=confirmation.pk).update(
             ruling="confirmed" if confirm else "rejected", ruling_on=on, reason=reason.strip()
         )
+        confirmation.ruling = "confirmed" if confirm else "rejected"
+        confirmation.ruling_on, confirmation.reason = on, reason.strip()
+        doc = titles.confirmation_ruling(confirmation, by=by, on=on)
+        Confirmation.objects.filter(pk=confirmation.pk).update(document=doc)
+        confirmation.document = doc
         MediationCase.objects.filter(pk=m.pk).update(
             outcome=Outcome.CONFIRMED if confirm else Outcome.TO_FILING,
             closed_on=on,
@@ -158,9 +164,13 @@ def notarize(notarization: Notarization, *, by: User, on: date | None = None) ->
         )
         number = f"（{on.year}）{notarization.office.code}证经字第{count + 1}号"
         transition(m.case, "notarize", by=by, note=f"{number}赋予强制执行效力")
+        notarization.certificate_number, notarization.notarized_on = number, on
+        notarization.notary = by
+        doc = titles.notarial_certificate(notarization, by=by, on=on)
         Notarization.objects.filter(pk=notarization.pk).update(
-            certificate_number=number, notarized_on=on, notary=by
+            certificate_number=number, notarized_on=on, notary=by, document=doc
         )
+        notarization.document = doc
         MediationCase.objects.filter(pk=m.pk).update(outcome=Outcome.NOTARIZED, closed_on=on)
         audit(by, "notarized", m.pk, number=number)
 
@@ -204,9 +214,12 @@ def issue_payment_order(
         transition(
             case, "issue_payment_order", by=by, note=f"{order.case_number}已送达，异议期至{ends}"
         )
+        doc = titles.payment_order(order, by=by, on=on)
         PaymentOrder.objects.filter(pk=order.pk).update(
-            issued_on=on, served_on=served, objection_ends=ends
+            issued_on=on, served_on=served, objection_ends=ends, document=doc
         )
+        order.issued_on, order.served_on, order.objection_ends = on, served, ends
+        order.document = doc
         MediationCase.objects.filter(pk=order.mediation_id).update(
             outcome=Outcome.PAYMENT_ORDER, closed_on=on
         )
