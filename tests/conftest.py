@@ -33,6 +33,20 @@ PASSWORD = "test-pass-123"
 
 
 @pytest.fixture(autouse=True)
+def var_dir(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> Any:
+    """Every test stores documents, uploads and keys in its own JIEFEN_VAR_DIR, never in ./var."""
+    from jiefen.documents import keys, signing
+
+    path = tmp_path_factory.mktemp("var")
+    settings.JIEFEN_VAR_DIR = path
+    keys._cache.clear()
+    signing._signers.clear()
+    yield path
+    keys._cache.clear()
+    signing._signers.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
