@@ -31,15 +31,30 @@ def task_worker(database_url: str, intake_dir: Path) -> Iterator[subprocess.Pope
         "JIEFEN_INTAKE_CHUNK": "5",
         "JIEFEN_INTAKE_THROTTLE_MS": "500",
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "jiefen.manage", "db_worker", "--no-startup-delay", "--no-reload"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    yield worker
-    worker.terminate()
-    worker.wait(timeout=10)
+    # Output goes to a file: an unread pipe fills up and blocks the worker mid-task.
+    log_path = intake_dir / "worker.log"
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jiefen.manage",
+                "db_worker",
+                "--no-startup-delay",
+                "--no-reload",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        worker.log_path = log_path  # type: ignore[attr-defined]
+        yield worker
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 def test_agent_uploads_watches_progress_and_downloads_errors(
@@ -68,7 +83,7 @@ def test_agent_uploads_watches_progress_and_downloads_errors(
 
     # The progress bar the page polls moves from below 100 % to done.
     seen: list[int] = []
-    for _ in range(120):
+    for _ in range(240):
         value = int(page.locator("progress").get_attribute("value") or 0)
         if not seen or seen[-1] != value:
             seen.append(value)
@@ -79,7 +94,8 @@ def test_agent_uploads_watches_progress_and_downloads_errors(
             break
         page.wait_for_timeout(250)
     else:
-        raise AssertionError(f"batch never finished: {seen}, worker: {task_worker.poll()}")
+        log = task_worker.log_path.read_text(errors="replace")[-2000:]  # type: ignore[attr-defined]
+        raise AssertionError(f"batch never finished: {seen}, worker: {task_worker.poll()}\n{log}")
     page.wait_for_load_state("networkidle")
     assert seen[0] < 100 and any(0 < v < 100 for v in seen) and seen[-1] == 100, seen
 

@@ -31,7 +31,7 @@ def _wait_mid_batch(batch_id: int, worker: subprocess.Popen[bytes], lo: int, hi:
         batch = Batch.objects.filter(pk=batch_id).first()
         if batch is not None and lo <= batch.rows_done < hi:
             return batch
-        assert worker.poll() is None, worker.communicate(timeout=5)
+        assert worker.poll() is None, f"the worker exited early ({worker.returncode})"
         time.sleep(0.05)
     raise AssertionError("the batch never got to the middle")
 
@@ -77,11 +77,13 @@ def test_kill_9_task_worker_mid_batch_then_resume(
         "JIEFEN_INTAKE_CHUNK": "40",
         "JIEFEN_INTAKE_THROTTLE_MS": "150",
     }
+    # Output goes to a file: an unread pipe fills up and blocks the worker mid-task.
+    log = (tmp_path / "worker.log").open("wb")
     worker = subprocess.Popen(
         [*MANAGE, "db_worker", "--no-startup-delay", "--interval", "0.1", "--no-reload"],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_mid_batch(batch.pk, worker, 80, 360)
@@ -90,6 +92,7 @@ def test_kill_9_task_worker_mid_batch_then_resume(
     finally:
         if worker.poll() is None:
             worker.kill()
+        log.close()
     assert worker.returncode == -signal.SIGKILL
 
     batch.refresh_from_db()
@@ -142,6 +145,7 @@ def test_kill_9_import_command_then_resume(
         "JIEFEN_INTAKE_CHUNK": "40",
         "JIEFEN_INTAKE_THROTTLE_MS": "150",
     }
+    log = (tmp_path / "import.log").open("wb")
     worker = subprocess.Popen(
         [
             *MANAGE,
@@ -153,8 +157,8 @@ def test_kill_9_import_command_then_resume(
             court.code,
         ],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     batch = None
@@ -163,9 +167,10 @@ def test_kill_9_import_command_then_resume(
         if batch is not None and 80 <= batch.rows_done < 360:
             break
         time.sleep(0.05)
-    assert batch is not None, worker.communicate(timeout=5)
+    assert batch is not None, (tmp_path / "import.log").read_text(errors="replace")[-2000:]
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
+    log.close()
     assert worker.returncode == -signal.SIGKILL
 
     batch.refresh_from_db()
