@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -124,16 +125,25 @@ def compact(records: list[Record], screener: Screener) -> list[CaseRow]:
     return out
 
 
-def prepare_slice(bounds: tuple[int, int]) -> Prepared:
+def prepare_slice(job: tuple[int, int, list[list[Any]] | None]) -> Prepared:
+    """Validate, screen and encrypt data rows [lo, hi); `cells` are the slice's columns as
+    Python lists when the slice runs in a forked worker (see `prepared_slices`)."""
     table: Table = _STATE["table"]
-    lo, hi = bounds
-    records, errors = validate_rows(table, lo, hi, trusted=_STATE.get("clean"))
+    lo, hi, cells = job
+    records, errors = validate_rows(table, lo, hi, trusted=_STATE.get("clean"), cells=cells)
     return compact(records, _STATE["screener"]), errors
 
 
 def _worker_init() -> None:
     """Workers run a little below the writer's priority: the writer is the critical path (it
-    alone cannot run in parallel), and the workers only need to stay one slice ahead of it."""
+    alone cannot run in parallel), and the workers only need to stay one slice ahead of it.
+
+    A forked worker inherits the parent's signal handlers; the task worker (`db_worker`)
+    handles SIGTERM by finishing its task, so a pool worker keeping that handler would ignore
+    the pool's own terminate() and the import would hang at 100 %. Workers take the defaults.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.nice(int(os.environ.get("JIEFEN_INTAKE_WORKER_NICE", "5")))
 
 
@@ -148,11 +158,17 @@ def prepared_slices(table: Table, screener: Screener, start: int, size: int) -> 
     workers = min(os.cpu_count() or 1, 4)
     try:
         if len(bounds) < 3 or workers < 2:
-            for b in bounds:
-                yield prepare_slice(b)
+            for lo, hi in bounds:
+                yield prepare_slice((lo, hi, None))
             return
+        # Forked workers must not call polars (its thread pool does not survive a fork, and a
+        # child that uses it can hang): the parent hands each slice over as plain Python lists.
+        jobs = (
+            (lo, hi, [c.to_list() for c in table.frame.slice(lo, hi - lo).get_columns()])
+            for lo, hi in bounds
+        )
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=_worker_init) as pool:
-            yield from pool.imap(prepare_slice, bounds)
+            yield from pool.imap(prepare_slice, jobs)
     finally:
         _STATE.clear()

@@ -462,21 +462,31 @@ def _validate(
 
 
 def validate_rows(
-    table: Table, lo: int, hi: int, *, trusted: list[bool] | None = None
+    table: Table,
+    lo: int,
+    hi: int,
+    *,
+    trusted: list[bool] | None = None,
+    cells: list[list[Any]] | None = None,
 ) -> tuple[list[Record], list[RowError]]:
     """Validate data rows [lo, hi) (0-based) on their own; see `DuplicateCheck` for the rest.
 
     `trusted` (one flag per data row of the table, from `jiefen.intake.vector.clean_rows`)
-    marks the rows whose cells need parsing only.
+    marks the rows whose cells need parsing only. `cells` (the columns of rows [lo, hi) as
+    Python lists) lets a forked worker validate without calling polars, whose thread pool does
+    not survive a fork.
     """
     records: list[Record] = []
     errors: list[RowError] = []
     keys = table.frame.columns
-    columns = [column.to_list() for column in table.frame.slice(lo, hi - lo).get_columns()]
-    for index, cells in enumerate(zip(*columns, strict=True), start=lo):
+    if cells is None:
+        columns = [column.to_list() for column in table.frame.slice(lo, hi - lo).get_columns()]
+    else:
+        columns = cells
+    for index, row in enumerate(zip(*columns, strict=True), start=lo):
         record, row_errors = validate_row(
             index + 2,
-            dict(zip(keys, cells, strict=True)),
+            dict(zip(keys, row, strict=True)),
             table.case_type,
             table.headers,
             trusted=bool(trusted and trusted[index]),
