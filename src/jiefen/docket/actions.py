@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from jiefen.accounts.models import Organisation, Role, User
@@ -284,6 +284,19 @@ def start_filing(
 def mark_job(job_id: int, **fields: Any) -> None:
     """Progress of a job (its own row; not case state)."""
     FilingJob.objects.filter(pk=job_id).update(**fields)
+
+
+def record_documented(job_id: int, *, cases: int, documents: int) -> None:
+    """Count a finished chunk of documents; the job is done when every filed case has its set.
+
+    Counted with F() expressions so chunks finishing at once in several workers add up.
+    """
+    FilingJob.objects.filter(pk=job_id).update(
+        documented=F("documented") + cases, documents=F("documents") + documents
+    )
+    FilingJob.objects.filter(pk=job_id, documented__gte=F("total")).exclude(
+        status=FilingJob.Status.DONE
+    ).update(status=FilingJob.Status.DONE, finished_at=timezone.now())
 
 
 def _now() -> datetime:

@@ -8,11 +8,10 @@ bumps the job's progress row. Both take ids and are idempotent: a re-run files n
 
 from __future__ import annotations
 
-from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
-from jiefen.docket.actions import file_cases, mark_job
+from jiefen.docket.actions import file_cases, mark_job, record_documented
 from jiefen.docket.models import FilingJob
 from jiefen.docket.paperwork import document_cases
 
@@ -58,12 +57,7 @@ def run_job(job_id: int, *, inline: bool = False) -> None:
 def run_chunk(job_id: int, case_ids: list[int]) -> None:
     job = FilingJob.objects.select_related("requested_by").get(pk=job_id)
     made = document_cases(case_ids, by=job.requested_by)
-    FilingJob.objects.filter(pk=job_id).update(
-        documented=F("documented") + len(case_ids), documents=F("documents") + made
-    )
-    FilingJob.objects.filter(pk=job_id, documented__gte=F("total")).exclude(
-        status=FilingJob.Status.DONE
-    ).update(status=FilingJob.Status.DONE, finished_at=timezone.now())
+    record_documented(job_id, cases=len(case_ids), documents=made)
 
 
 @task()
