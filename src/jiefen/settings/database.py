@@ -1,6 +1,7 @@
 """Database from DATABASE_URL: SQLite (WAL, immediate transactions) by default, PostgreSQL via psycopg 3."""
 
 import os
+from pathlib import Path
 
 import dj_database_url
 
@@ -9,7 +10,14 @@ from jiefen.settings.env import VAR_DIR, env
 _default_url = f"sqlite:///{VAR_DIR / 'jiefen.sqlite3'}"
 _config = dj_database_url.parse(env("DATABASE_URL", _default_url), conn_max_age=0)
 
+# Every command may be the first one run on a fresh clone (`jiefen demo`, `jiefen migrate`, ...):
+# the working directory and the SQLite file's folder exist before anything opens them, readable
+# by the owner alone (they hold personal data).
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
 if _config["ENGINE"] == "django.db.backends.sqlite3":
+    if _config["NAME"] and _config["NAME"] != ":memory:":
+        Path(_config["NAME"]).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     # IMMEDIATE transactions take the write lock up front, so two writers never read the same
     # audit-chain head; WAL lets readers (the progress page) run while a batch writes.
     _config["OPTIONS"] = {
