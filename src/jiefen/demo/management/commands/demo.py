@@ -16,6 +16,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 from jiefen.accounts.models import User
+from jiefen.demo.docket import run_filing_demo
+from jiefen.demo.intake import run_intake_demo
+from jiefen.demo.mediation import run_mediation_demo
 from jiefen.demo.staff import DEMO_PASSWORD, seed_defendant_login, seed_staff
 
 
@@ -32,7 +35,6 @@ class Command(BaseCommand):
         if options["reset"]:
             self._reset()
         call_command("migrate", interactive=False, verbosity=0)
-        settings.JIEFEN_VAR_DIR.mkdir(parents=True, exist_ok=True)
         self.stdout.write("· 创建演示法院、金融机构、调解组织、公证处和工作人员")
         seed_staff()
         self._run_pipeline(options["cases"])
@@ -54,15 +56,10 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
 
     def _run_pipeline(self, cases: int) -> None:
-        """Each stage that is built adds its demo step here, in pipeline order."""
-        from jiefen.intake.demo import run_intake_demo
-
+        """Each stage that is built adds its demo step (a module of `jiefen.demo`) here, in
+        pipeline order; every step acts through the stage's actions as the user would."""
         run_intake_demo(self.stdout, cases)
-        from jiefen.mediation.demo import run_mediation_demo
-
         run_mediation_demo(self.stdout)
-        from jiefen.docket.demo import run_filing_demo
-
         run_filing_demo(self.stdout)
 
     def _print_logins(self) -> None:

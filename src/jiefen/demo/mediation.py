@@ -1,18 +1,23 @@
-"""The mediation step of `jiefen demo`: one generated series mediated from notice to outcome.
+"""The mediation step of `jiefen demo`: one imported series mediated from notice to outcome.
 
-Takes the court's largest series in `screening` (from the intake step; a generated one if there
-is none), opens mediation with automatic assignment (a lawyer tied to the bank is never picked),
+Takes the court's largest series in `screening` (from the intake step), opens mediation with
+automatic assignment as the platform's administrator does (a lawyer tied to the bank is never picked),
 sends notices through the local SMS gateway simulator, a bulk offer, and plays the borrowers:
 some accept, some propose plans inside and outside the bank's standing rule, some dispute, some
 ask for a video session, some never answer. Agreements are signed by all three; outcomes cover
 judicial confirmation, notarized enforcement, payment order (one objected) and failure to filing;
 payments arrive and a missed instalment opens an enforcement application.
+
+Each act is done by the person who does it in the browser, through the same actions: the bank's
+agent, the case's own mediator, the judge the case is assigned to, the notary; the borrowers'
+answers go through the portal's actions and the periodic sweeps run with a date in the future.
 """
 
 from __future__ import annotations
 
 import socket
 import time
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -21,7 +26,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from jiefen.accounts.models import Organisation, Role, User
-from jiefen.cases.models import Series
+from jiefen.cases.models import Case, Series
 from jiefen.cases.states import State
 from jiefen.mediation import actions
 from jiefen.mediation.actions.common import today
@@ -51,26 +56,26 @@ def _gateway(out: Any) -> None:
     out.write(f"· 短信网关模拟器：{server.url}/ （借款人收到的短信在此查看）")
 
 
-def _series(court: Organisation) -> Series:
-    s = (
+def _series(court: Organisation) -> Series | None:
+    return (
         Series.objects.filter(court=court)
         .annotate(n=Count("cases", filter=Q(cases__state=State.SCREENING)))
         .filter(n__gt=0)
         .order_by("-n")
         .first()
     )
-    if s is not None:
-        return s
-    from jiefen.docket.sample import make_series
 
-    return make_series(
-        court,
-        Organisation.objects.get(code="BANK01"),
-        DEMO_SIZE,
-        product="个人消费贷款（调解演示）",
-        state=State.SCREENING,
-        seed=11,
-    )
+
+def _by_mediator(case_ids: list[int]) -> dict[User, list[int]]:
+    """The cases grouped by their assigned mediator: each mediator acts on their own cases."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for pk, mediator_id in (
+        Case.objects.filter(pk__in=case_ids).order_by("pk").values_list("pk", "mediator_id")
+    ):
+        if mediator_id is not None:
+            groups[mediator_id].append(pk)
+    users = User.objects.in_bulk(list(groups))
+    return {users[m]: ids for m, ids in sorted(groups.items())}
 
 
 def _setup_people(bank: Organisation) -> None:
@@ -92,8 +97,11 @@ def run_mediation_demo(out: Any) -> None:
     started = time.perf_counter()
     court = Organisation.objects.get(code="渝0105")
     series = _series(court)
+    if series is None:
+        out.write("· 诉前调解：没有处于诉前筛查的系列案，跳过")
+        return
     bank = series.institution
-    agent = User.objects.filter(role=Role.BANK_AGENT, organisation=bank).first()
+    agent = User.objects.filter(role=Role.BANK_AGENT, organisation=bank).order_by("pk").first()
     if agent is None:
         return
     _gateway(out)
@@ -112,22 +120,26 @@ def run_mediation_demo(out: Any) -> None:
         .values_list("pk", flat=True)[:DEMO_SIZE]
     )
     opened = actions.open_mediation(
-        ids, Organisation.objects.get(code="MED01"), by=None, as_of=today() - timedelta(days=12)
+        ids,
+        Organisation.objects.get(code="MED01"),
+        by=User.objects.get(username="admin"),
+        as_of=today() - timedelta(days=12),
     ).opened
     actions.deliver_notices()
-    mediator = User.objects.get(username="mediator1")
-    bulk = actions.send_bulk_offer(
-        series,
-        by=mediator,
-        instalments=12,
-        first_payment_percent=Decimal("10"),
-        waived=["penalty_interest"],
-        first_due=today() + timedelta(days=15),
-    )
+    sent = 0
+    for mediator in _by_mediator(opened):
+        sent += actions.send_bulk_offer(
+            series,
+            by=mediator,
+            instalments=12,
+            first_payment_percent=Decimal("10"),
+            waived=["penalty_interest"],
+            first_due=today() + timedelta(days=15),
+        ).count
     actions.deliver_notices()
     out.write(
         f"· 诉前调解：{series} {len(opened)} 件转入调解（编民诉前调号、按负荷自动指派），"
-        f"调解员mediator1批量发送方案 {bulk.count} 件"
+        f"各调解员向本人承办的借款人批量发送方案 {sent} 件"
     )
 
     meds = list(
@@ -195,34 +207,28 @@ def run_mediation_demo(out: Any) -> None:
         code = actions.issue_code(a.mediation, "sign")
         actions.sign_as_borrower(a, code=code, ip="127.0.0.1")
     signed = actions.sign_many([a.pk for a in agreements], by=agent, ip="127.0.0.1")
-    for username in ("mediator1", "mediator2", "mediator3"):
-        actions.sign_many(
-            [a.pk for a in agreements], by=User.objects.get(username=username), ip="127.0.0.1"
-        )
+    for mediator in _by_mediator([a.mediation.case_id for a in agreements]):
+        actions.sign_many([a.pk for a in agreements], by=mediator, ip="127.0.0.1")
     actions.deliver_notices()
     out.write(f"· 调解协议：生成 {len(agreements)} 份 PDF，申请人签署 {signed} 份，三方签署后生效")
 
     _outcomes(out, opened, agent)
-    failed = actions.fail_mediation(
-        [
-            m.case_id
-            for m in MediationCase.objects.filter(
-                case_id__in=opened,
-                response__in=["none", "disputed"],
-                case__state=State.IN_MEDIATION,
-            )
-        ],
-        by=mediator,
-        reason="借款人未答复或对要素有异议",
-    )
+    unanswered = [
+        m.case_id
+        for m in MediationCase.objects.filter(
+            case_id__in=opened, response__in=["none", "disputed"], case__state=State.IN_MEDIATION
+        )
+    ]
+    failed = 0
+    for mediator, own in _by_mediator(unanswered).items():
+        failed += len(actions.fail_mediation(own, by=mediator, reason="借款人未答复或对要素有异议"))
     out.write(
-        f"· 调解不成转立案 {len(failed)} 件（已知的联系方式、异议理由随案移送）；"
+        f"· 调解不成转立案 {failed} 件（已知的联系方式、异议理由随案移送）；"
         f"用时 {time.perf_counter() - started:.1f} 秒"
     )
 
 
 def _outcomes(out: Any, opened: list[int], agent: User) -> None:
-    judge = User.objects.get(username="judge1")
     notary = User.objects.get(username="notary1")
     office = Organisation.objects.get(code="NOT01")
     mediated = list(
@@ -245,10 +251,10 @@ def _outcomes(out: Any, opened: list[int], agent: User) -> None:
         actions.notarize(actions.apply_notarization(m, office=office, by=agent), by=notary)
     orders = []
     for m in singles[:6]:
-        m.case.refresh_from_db()
         po = actions.apply_payment_order(m, by=agent)
+        # The judge the application was assigned to issues the order.
         actions.issue_payment_order(
-            po, by=User.objects.get(pk=m.case.judge_id) if m.case.judge_id else judge
+            po, by=User.objects.get(pk=Case.objects.get(pk=m.case_id).judge_id)
         )
         orders.append(po)
     if orders:
