@@ -164,7 +164,7 @@ def test_cap_command(capsys: pytest.CaptureFixture[str]) -> None:
         ),
         (
             ["deadline", "--event-date", "2026-12-20", "--days", "15"],
-            "no holiday calendar for 2027",
+            "2027年节假日安排尚未录入",
         ),
         (["deadline", "--event-date", "2024-01-01"], "exactly one"),
         (["cap", "--lender", "private", "--contract-date", "2019-05-01"], "filed_on"),
@@ -181,3 +181,27 @@ def test_errors_exit_2_with_a_message(
     assert status == 2
     assert output is None
     assert message in err
+
+
+@pytest.mark.parametrize(
+    ("half", "payable"), [("whole_yuan", "1385"), ("keep_half_yuan", "1384.50")]
+)
+def test_fee_half_rounding_flag(
+    capsys: pytest.CaptureFixture[str], half: str, payable: str
+) -> None:
+    """2,769 halved: a whole-yuan court charges 1,385, the other practice 1,384.50."""
+    args = ["fee", "--kind", "acceptance", "--amount", "123456.78", "--halve"]
+    status, output, err = run(capsys, *args, "--halve-after-rounding", "--half-rounding", half)
+    assert status == 0, err
+    assert isinstance(output, dict)
+    assert output["payable"] == payable
+
+
+def test_fee_half_rounding_flag_refuses_an_unknown_practice(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _, err = run(
+        capsys, "fee", "--kind", "acceptance", "--amount", "1", "--half-rounding", "up"
+    )
+    assert status == 2
+    assert "invalid choice" in err

@@ -21,6 +21,7 @@ def test_defaults_and_round_trip() -> None:
         {"cap": "36pct"},
         {"interest_basis": 366},
         {"delay_count_expiry_day": "yes"},
+        {"fee_half_rounding": "whole"},
     ],
 )
 def test_typos_are_refused(data: dict[str, object]) -> None:

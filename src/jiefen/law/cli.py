@@ -19,7 +19,7 @@ from jiefen.law.caps import annual_cap_percent
 from jiefen.law.case_numbers import CaseNumber, parse_case_number
 from jiefen.law.delay_interest import delayed_performance_interest
 from jiefen.law.errors import LawError
-from jiefen.law.fees import FEE_KINDS, FeePolicy, compute_fee
+from jiefen.law.fees import FEE_KINDS, HALF_ROUNDINGS, FeePolicy, HalfRounding, compute_fee
 from jiefen.law.identifiers import check_resident_id
 from jiefen.law.interest import days_between, simple_interest
 from jiefen.law.money import ROUNDINGS, amount_in_words
@@ -60,12 +60,14 @@ def _s(value: Decimal) -> str:
 
 
 def _fee(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
-    policy = FeePolicy(halve_after_rounding=args.halve_after_rounding)
+    half = HalfRounding(args.half_rounding)
+    policy = FeePolicy(halve_after_rounding=args.halve_after_rounding, half_rounding=half)
     if args.rounding:
         policy = FeePolicy(
             rounding=args.rounding,
             halve_after_rounding=args.halve_after_rounding,
             application_rounding=args.rounding,
+            half_rounding=half,
         )
     result = compute_fee(
         args.kind, args.amount, halve=args.halve, policy=policy, as_of=args.as_of, params=params
@@ -178,7 +180,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--halve", action="store_true", help="mediation / withdrawal / summary procedure"
     )
     p.add_argument("--rounding", choices=ROUNDINGS)
-    p.add_argument("--halve-after-rounding", action="store_true")
+    p.add_argument(
+        "--halve-after-rounding", action="store_true", help="round the full fee, then halve it"
+    )
+    p.add_argument(
+        "--half-rounding",
+        choices=HALF_ROUNDINGS,
+        default=HalfRounding.KEEP_HALF_YUAN.value,
+        help="whole_yuan: every payable fee in whole yuan (the half rounded again); "
+        "keep_half_yuan: keep 0.50 on a halved fee and the fen on application fees (default)",
+    )
     p.add_argument("--as-of", type=_date, help="filing date (selects the fee schedule)")
     p.set_defaults(handler=_fee)
 

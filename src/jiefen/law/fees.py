@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Literal
 
-from jiefen.law.money import FEN, ZERO, Rounding, round_amount, to_fen
+from jiefen.law.money import FEN, ZERO, Rounding, round_amount, to_fen, to_yuan
 from jiefen.law.parameters import FeeSchedule, Parameters, load_parameters
 from jiefen.law.parameters.model import dated_lookup
 
@@ -50,21 +51,70 @@ FREE_PROCEDURES = frozenset({"judicial_confirmation", "people_mediation"})
 EXECUTION_FEE_NO_AMOUNT_RANGE = (Decimal(50), Decimal(500))
 
 
+class HalfRounding(StrEnum):
+    """Whether a court's payable fees are whole yuan (legal-rules.md §1.3, practice).
+
+    Courts that round the full fee first and then halve it (办法 Arts. 15–16) differ on
+    the half: some round it again to the yuan (``案件受理费2769元，减半收取1385元``),
+    others keep half a yuan (``减半收取1384.5元``).
+
+    - ``WHOLE_YUAN``: every payable fee is a whole number of yuan — the half is rounded
+      again (half up, or down for a court that truncates), and the payment-order,
+      preservation and execution fees are rounded to the yuan too. Such a court never
+      prints 角 or 分 in a payable fee.
+    - ``KEEP_HALF_YUAN``: the half keeps 0.50 yuan; application fees keep the fen
+      (``application_rounding``). The default: it gives the figures of legal-rules.md
+      §1.5 (half 463 by exact halving, payment order 16.67).
+    """
+
+    WHOLE_YUAN = "whole_yuan"
+    KEEP_HALF_YUAN = "keep_half_yuan"
+
+
+HALF_ROUNDINGS: tuple[str, ...] = tuple(h.value for h in HalfRounding)
+
+
 @dataclass(frozen=True)
 class FeePolicy:
     """How one court rounds fees — a policy attached to the court, not an ``if``.
 
     ``rounding`` applies to the acceptance fee (default ``half_up_yuan``: compute the
     exact fee, halve the exact value, round half-up to whole yuan). With
-    ``halve_after_rounding`` the full fee is rounded first and then halved, keeping fen
-    (``案件受理费2769元，减半收取1384.5元``). ``application_rounding`` applies to the
-    payment-order, preservation and execution fees, which courts state to the fen
-    (legal-rules.md §1.5: 923.05, 1,137.28, 1,751.85).
+    ``halve_after_rounding`` the full fee is rounded first and then halved; what happens
+    to a half yuan is ``half_rounding`` (:class:`HalfRounding`). ``application_rounding``
+    applies to the payment-order, preservation and execution fees, which courts keeping
+    角分 state to the fen (legal-rules.md §1.5: 923.05, 1,137.28, 1,751.85).
+
+    A whole-yuan court cannot keep the fen on its acceptance fee: ``WHOLE_YUAN`` with
+    ``rounding="fen"`` is refused rather than silently printing 角分.
     """
 
     rounding: Rounding = "half_up_yuan"
     halve_after_rounding: bool = False
     application_rounding: Rounding = "fen"
+    half_rounding: HalfRounding = HalfRounding.KEEP_HALF_YUAN
+
+    def __post_init__(self) -> None:
+        if self.half_rounding not in HALF_ROUNDINGS:
+            raise ValueError(
+                f"unknown half rounding {self.half_rounding!r}; use one of "
+                f"{', '.join(HALF_ROUNDINGS)}"
+            )
+        if self.whole_yuan and self.rounding == "fen":
+            raise ValueError(
+                "the whole-yuan policy cannot keep the fen on the acceptance fee "
+                "(rounding='fen'); choose half_up_yuan or truncate_yuan"
+            )
+
+    @property
+    def whole_yuan(self) -> bool:
+        return self.half_rounding == HalfRounding.WHOLE_YUAN
+
+    def to_whole_yuan(self, amount: Decimal) -> Decimal:
+        """Round to the yuan the way this court rounds: down if it truncates, else half up."""
+        if self.rounding == "truncate_yuan":
+            return round_amount(amount, "truncate_yuan")
+        return to_yuan(amount)
 
 
 DEFAULT_FEE_POLICY = FeePolicy()
@@ -157,10 +207,18 @@ def acceptance_fee(
     if not halve:
         payable = full
     elif policy.halve_after_rounding:
-        payable = to_fen(full / 2)
+        half = full / 2
+        payable = policy.to_whole_yuan(half) if policy.whole_yuan else to_fen(half)
     else:
         payable = round_amount(exact / 2, policy.rounding)
     return FeeResult("acceptance", amount, exact, full, payable, halve, schedule.citation)
+
+
+def _round_application(exact: Decimal, policy: FeePolicy) -> Decimal:
+    """Application fees: to ``application_rounding``, or to the yuan for a whole-yuan court."""
+    if policy.whole_yuan and policy.application_rounding == "fen":
+        return to_yuan(exact)
+    return round_amount(exact, policy.application_rounding)
 
 
 def payment_order_fee(
@@ -178,7 +236,7 @@ def payment_order_fee(
     rows = p.payment_order_divisor
     divisor = rows[-1] if as_of is None else dated_lookup(rows, as_of, "payment-order divisor")
     exact = cumulative_fee(schedule, amount) / divisor.value
-    full = round_amount(exact, policy.application_rounding)
+    full = _round_application(exact, policy)
     return FeeResult("payment_order", amount, exact, full, full, False, divisor.citation)
 
 
@@ -220,7 +278,7 @@ def _application_fee(
     _check_amount(amount)
     schedule = _params(params).fee_schedule(kind, as_of)
     exact = cumulative_fee(schedule, amount)
-    full = round_amount(exact, policy.application_rounding)
+    full = _round_application(exact, policy)
     return FeeResult(kind, amount, exact, full, full, False, schedule.citation)
 
 

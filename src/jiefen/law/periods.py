@@ -68,11 +68,7 @@ class HolidayCalendar:
             return day.weekday() < 5
         if self._package_covers(day.year):
             return bool(chinese_calendar.is_workday(day))
-        raise CalendarDataMissing(
-            f"no holiday calendar for {day.year} ({day}): add the State Council holiday "
-            f"arrangement for {day.year} in the admin site (holiday years) and mark it complete",
-            year=day.year,
-        )
+        raise CalendarDataMissing(missing_year_message(day.year, day), year=day.year)
 
     def _package_covers(self, year: int) -> bool:
         return self._use_package and _package_covers(year)
@@ -93,6 +89,18 @@ class HolidayCalendar:
         while not self.is_workday(current):
             current += timedelta(days=1)
         return current
+
+
+def missing_year_message(year: int, day: date | None = None) -> str:
+    """What a clerk reads when a period or a hearing falls in a year with no calendar.
+
+    Product text (zh-hans): it says which year is missing and where to add it.
+    """
+    which = f"，无法确定{day.isoformat()}是否为工作日" if day is not None else ""
+    return (
+        f"{year}年节假日安排尚未录入{which}。请在管理后台「法律参数 › 节假日年度安排」中"
+        f"添加{year}年的节假日和调休上班日并勾选「已完整录入」后重试。"
+    )
 
 
 _HOLIDAY_NAMES_ZH = {
@@ -133,7 +141,7 @@ def _roll(event_date: date, nominal: date, calendar: HolidayCalendar, what: str)
         deadline = calendar.next_workday(nominal)
     except CalendarDataMissing as exc:
         raise CalendarDataMissing(
-            f"{what}: nominal last day {nominal}; {exc}", year=exc.year, nominal_date=nominal
+            f"{exc}（{what}：名义届满日{nominal.isoformat()}）", year=exc.year, nominal_date=nominal
         ) from None
     moved = tuple(nominal + timedelta(days=i) for i in range((deadline - nominal).days))
     reason = ""
@@ -148,7 +156,7 @@ def period_in_days(event_date: date, n: int, *, calendar: HolidayCalendar) -> Pe
     if n < 0:
         raise ValueError("a period has a non-negative length")
     return _roll(
-        event_date, event_date + timedelta(days=n), calendar, f"{n} days from {event_date}"
+        event_date, event_date + timedelta(days=n), calendar, f"自{event_date.isoformat()}起{n}日"
     )
 
 
@@ -165,7 +173,9 @@ def period_in_months(event_date: date, n: int, *, calendar: HolidayCalendar) -> 
     """An N-month period from ``event_date``, ending on the corresponding day."""
     if n < 0:
         raise ValueError("a period has a non-negative length")
-    return _roll(event_date, months_later(event_date, n), calendar, f"{n} months from {event_date}")
+    return _roll(
+        event_date, months_later(event_date, n), calendar, f"自{event_date.isoformat()}起{n}个月"
+    )
 
 
 def add_days(event_date: date, n: int, *, calendar: HolidayCalendar) -> date:
