@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from jiefen.accounts.forms import AdminLoginForm
 from jiefen.accounts.models import Organisation, User
+
+# The admin login goes through the same lockout and says so when it refuses.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(Organisation)

@@ -149,3 +149,29 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+
+class LoginAttempt(models.Model):
+    """One attempt to prove who one is (staff password, HTTP Basic, borrower portal).
+
+    A row is written before the credentials are checked and removed again when they are right,
+    so the rows that remain are failures (or attempts still being checked). Counting them in the
+    database, per account and per client address, makes the lockout hold across sessions,
+    processes and machines (see `jiefen.accounts.throttle`).
+    """
+
+    scope = models.CharField("入口", max_length=12)  # staff | portal | otp
+    key = models.CharField("账户或案件", max_length=160)
+    ip = models.GenericIPAddressField("客户端地址", null=True, blank=True)
+    at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = "登录尝试"
+        verbose_name_plural = "登录尝试"
+        indexes = [
+            models.Index(fields=["scope", "key", "at"]),
+            models.Index(fields=["ip", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} @ {self.at:%Y-%m-%d %H:%M}"

@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from jiefen.accounts import throttle
 from jiefen.cases.elements import SECTION_TITLES, complaint_elements
 from jiefen.documents.storage import read
 from jiefen.mediation import actions, plans
@@ -28,39 +29,56 @@ from jiefen.mediation.models import Agreement, MediationCase, Offer, OfferFrom, 
 
 SESSION_CASE = "portal_case"
 SESSION_PENDING = "portal_pending"
-SESSION_FAILS = "portal_fails"
-MAX_FAILS = 5
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return throttle.client_ip(request)
+
+
+def _identified(m: MediationCase | None, id6: str) -> MediationCase | None:
+    """The case if the last six ID characters are its first defendant's, else None."""
+    party = m.case.defendants[0].party if m and m.case.defendants else None
+    if party is None or party.id_number.upper()[-6:] != id6:
+        return None
+    return m
 
 
 def identify(request: HttpRequest) -> HttpResponse:
+    """Case code + last six ID characters; counted per case and per address in the database."""
     error = ""
     if request.method == "POST":
-        if request.session.get(SESSION_FAILS, 0) >= MAX_FAILS:
-            error = "尝试次数过多，请稍后再试或联系调解员。"
-        else:
-            code = request.POST.get("code", "").strip().upper().replace("-", "")
-            id6 = request.POST.get("id6", "").strip().upper()
-            m = (
-                MediationCase.objects.select_related("case").filter(portal_code=code).first()
-                if code and len(id6) == 6
-                else None
+        code = request.POST.get("code", "").strip().upper().replace("-", "")
+        id6 = request.POST.get("id6", "").strip().upper()
+        m = (
+            MediationCase.objects.select_related("case").filter(portal_code=code).first()
+            if code and len(id6) == 6
+            else None
+        )
+        ip = _client_ip(request)
+        key = f"case:{m.pk}" if m else f"code:{code[:20]}"
+        try:
+            found = throttle.guarded(
+                "portal",
+                key,
+                ip,
+                lambda: _identified(m, id6),
+                object_type="mediation",
+                object_id=m.pk if m else "",
             )
-            party = m.case.defendants[0].party if m and m.case.defendants else None
-            if party is None or party.id_number.upper()[-6:] != id6:
-                request.session[SESSION_FAILS] = request.session.get(SESSION_FAILS, 0) + 1
-                error = "查询码或证件号码后六位不正确。"
+        except throttle.Locked as exc:
+            actions.record_identification(m, ok=False, ip=ip, locked=True)
+            return render(request, "mediation/portal/identify.html", {"error": str(exc)})
+        actions.record_identification(m, ok=found is not None, ip=ip)
+        if found is None:
+            error = "查询码或证件号码后六位不正确。"
+        else:
+            try:
+                actions.issue_code(found, "login")
+            except ActionRefused as exc:
+                error = str(exc)
             else:
-                try:
-                    actions.issue_code(m, "login")  # type: ignore[arg-type]
-                except ActionRefused as exc:
-                    error = str(exc)
-                else:
-                    request.session[SESSION_PENDING] = m.pk  # type: ignore[union-attr]
-                    return redirect("mediation:portal_verify")
+                request.session[SESSION_PENDING] = found.pk
+                return redirect("mediation:portal_verify")
     return render(request, "mediation/portal/identify.html", {"error": error})
 
 
@@ -71,7 +89,19 @@ def verify(request: HttpRequest) -> HttpResponse:
     m = MediationCase.objects.get(pk=pending)
     error = ""
     if request.method == "POST":
-        if actions.verify_code(m, "login", request.POST.get("otp", "")):
+        otp = request.POST.get("otp", "")
+        try:
+            ok = throttle.guarded(
+                "otp",
+                f"case:{m.pk}",
+                _client_ip(request),
+                lambda: True if actions.verify_code(m, "login", otp) else None,
+                object_type="mediation",
+                object_id=m.pk,
+            )
+        except throttle.Locked as exc:
+            return render(request, "mediation/portal/verify.html", {"error": str(exc)})
+        if ok:
             request.session.cycle_key()
             request.session[SESSION_CASE] = m.pk
             request.session.pop(SESSION_PENDING, None)

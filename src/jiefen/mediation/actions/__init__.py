@@ -19,7 +19,12 @@ from jiefen.mediation.actions.instalments import (
     record_payments,
     sweep_missed,
 )
-from jiefen.mediation.actions.notices import deliver_notices, issue_code, verify_code
+from jiefen.mediation.actions.notices import (
+    deliver_notices,
+    issue_code,
+    record_identification,
+    verify_code,
+)
 from jiefen.mediation.actions.offers import (
     borrower_accept,
     counter_offer,
@@ -67,6 +72,7 @@ __all__ = [
     "payment_orders_take_effect",
     "propose_plan",
     "reassign",
+    "record_identification",
     "record_payments",
     "request_session",
     "rule_on_confirmation",

@@ -3,6 +3,11 @@
 Notices for many cases are queued as rows in one bulk insert and delivered by a task after the
 transaction commits (one gateway request per 500 messages). One-time codes are sent at once,
 since the borrower is waiting for them; only an HMAC of the code is stored.
+
+Secrets never rest in a notice body: the stored body carries the one-time code and the case
+code masked (`验证码****86`), and only the message handed to the gateway carries them in clear
+(a queued notice gets its case code back from the mediation at delivery). The codes sent per
+case are capped per hour and per day (settings `JIEFEN_OTP_MAX_PER_HOUR`/`_PER_DAY`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from jiefen.cases.models import CaseParty, Contact, ContactKind, PartyRole
@@ -36,6 +42,17 @@ TEXTS: dict[str, str] = {
     "login": "您正在登录诉前调解服务，验证码{otp}，10分钟内有效。请勿告知他人。",
     "sign": "您正在签署调解协议（{number}），验证码{otp}，10分钟内有效。签署即表示同意协议全部内容。",
 }
+
+
+def mask(code: str) -> str:
+    """A code as it may be stored or shown: all but its last two characters hidden."""
+    return "*" * max(len(code) - 2, 4) + code[-2:]
+
+
+def _clear(n: Notice) -> str:
+    """The body to send: the stored body with the mediation's case code unmasked."""
+    code = n.mediation.portal_code
+    return n.body.replace(mask(code), code) if code else n.body
 
 
 def portal_url() -> str:
@@ -93,7 +110,7 @@ def queue_case_notices(
             case_type=m.case.get_case_type_display(),
             org=m.organisation.name,
             number=m.case.mediation_number,
-            code=m.portal_code,
+            code=mask(m.portal_code),
             url=url,
             **(extra or {}).get(m.case_id, {}),
         )
@@ -124,10 +141,10 @@ def deliver_notices(notice_ids: list[int] | None = None) -> int:
     qs = Notice.objects.filter(status="queued")
     if notice_ids is not None:
         qs = qs.filter(pk__in=notice_ids)
-    pending = list(qs.order_by("id"))
+    pending = list(qs.select_related("mediation").order_by("id"))
     if not pending:
         return 0
-    results = send_many([Message(n.channel, n.recipient, n.body, n.subject) for n in pending])  # type: ignore[arg-type]
+    results = send_many([Message(n.channel, n.recipient, _clear(n), n.subject) for n in pending])  # type: ignore[arg-type]
     now = timezone.now()
     for n, r in zip(pending, results, strict=True):
         n.status = "sent" if r.ok else "failed"
@@ -144,16 +161,37 @@ def _hash(mediation_id: int, purpose: str, code: str) -> str:
     return hmac.new(key, f"{mediation_id}:{purpose}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
+def _refuse_over_cap(mediation: MediationCase) -> None:
+    """At most N codes per case per hour and per day (each is an SMS to the borrower)."""
+    now = timezone.now()
+    sent = OneTimeCode.objects.filter(
+        mediation=mediation, created_at__gt=now - timedelta(days=1)
+    ).aggregate(
+        day=Count("id"), hour=Count("id", filter=Q(created_at__gt=now - timedelta(hours=1)))
+    )
+    if sent["hour"] >= settings.JIEFEN_OTP_MAX_PER_HOUR:
+        raise ActionRefused("验证码发送过于频繁，请 1 小时后再试，或联系调解员。")
+    if sent["day"] >= settings.JIEFEN_OTP_MAX_PER_DAY:
+        raise ActionRefused("今日验证码发送次数已达上限，请明日再试，或联系调解员。")
+
+
 def issue_code(mediation: MediationCase, purpose: str) -> str:
     """Create a 6-digit one-time code and send it to the borrower now; returns the code
-    (the portal never shows it; the demo uses it to play the borrower)."""
+    (the portal never shows it; the demo uses it to play the borrower).
+
+    Refused when the case already had its codes for the hour or the day (nothing is sent).
+    """
     recipient = _recipients([mediation.case_id]).get(mediation.case_id)
     if recipient is None:
         raise ActionRefused("未登记借款人的手机号码或电子邮箱，无法发送验证码")
     code = f"{secrets.randbelow(1_000_000):06d}"
     _name, channel, to = recipient
-    body = TEXTS[purpose].format(otp=code, number=mediation.case.mediation_number)
+    text = TEXTS[purpose]
+    number = mediation.case.mediation_number
     with transaction.atomic():
+        # The case row serialises concurrent requests, so the cap holds on several workers.
+        MediationCase.objects.select_for_update().filter(pk=mediation.pk).first()
+        _refuse_over_cap(mediation)
         OneTimeCode.objects.filter(mediation=mediation, purpose=purpose, used_at=None).update(
             used_at=timezone.now()
         )
@@ -164,13 +202,28 @@ def issue_code(mediation: MediationCase, purpose: str) -> str:
             expires_at=timezone.now() + CODE_TTL,
         )
         notice = Notice.objects.create(
-            mediation=mediation, channel=channel, recipient=to, body=body
+            mediation=mediation,
+            channel=channel,
+            recipient=to,
+            body=text.format(otp=mask(code), number=number),
         )
-    deliver_notices([notice.pk])
-    notice.refresh_from_db()
-    if notice.status != "sent":
+    (result,) = send_many([Message(channel, to, text.format(otp=code, number=number))])  # type: ignore[arg-type]
+    notice.status = "sent" if result.ok else "failed"
+    notice.provider_id, notice.error = result.provider_id, result.error[:300]
+    notice.sent_at = timezone.now() if result.ok else None
+    notice.save(update_fields=["status", "provider_id", "error", "sent_at"])
+    if not result.ok:
         raise ActionRefused(f"验证码发送失败：{notice.error}")
     return code
+
+
+def record_identification(
+    mediation: MediationCase | None, *, ok: bool, ip: str | None, locked: bool = False
+) -> None:
+    """Audit a borrower's identification on the portal (who proved to be whose case, from where)."""
+    action = "portal.identified" if ok else "portal.identify_failed"
+    with transaction.atomic():
+        audit(None, action, mediation.pk if mediation else "", ip=ip or "", locked=locked)
 
 
 def verify_code(mediation: MediationCase, purpose: str, code: str) -> bool:

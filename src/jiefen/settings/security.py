@@ -1,0 +1,23 @@
+"""Limits on proving who one is: login lockout and one-time codes (values from the environment).
+
+A password, an HTTP Basic credential or a borrower's "case code + last six ID characters" can be
+guessed; a lockout that counts in the database (per account or case, and per client address)
+bounds the guesses across sessions, processes and machines. One-time codes cost an SMS each and
+flood the borrower's phone, so the codes sent per case are capped per hour and per day.
+"""
+
+from jiefen.settings.env import env
+
+AUTHENTICATION_BACKENDS = ["jiefen.accounts.backends.ThrottledModelBackend"]
+
+# Failures of one account (or one case in the borrower portal) before it is locked.
+JIEFEN_LOGIN_MAX_FAILURES = int(env("JIEFEN_LOGIN_MAX_FAILURES", "5"))
+# Failures from one client address (any account) before the address is locked; higher, since an
+# office or a mobile carrier puts many people behind one address.
+JIEFEN_LOGIN_MAX_FAILURES_PER_IP = int(env("JIEFEN_LOGIN_MAX_FAILURES_PER_IP", "20"))
+# How long failures count, which is also how long a lockout lasts (seconds).
+JIEFEN_LOGIN_LOCKOUT_SECONDS = int(env("JIEFEN_LOGIN_LOCKOUT_SECONDS", "900"))
+
+# One-time codes (login and signing) sent for one mediation case.
+JIEFEN_OTP_MAX_PER_HOUR = int(env("JIEFEN_OTP_MAX_PER_HOUR", "5"))
+JIEFEN_OTP_MAX_PER_DAY = int(env("JIEFEN_OTP_MAX_PER_DAY", "10"))
