@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBasicAuth, django_auth
 
+from jiefen.accounts.backends import locked_message
 from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
 from jiefen.intake import format as fmt
 from jiefen.intake.actions import IdempotencyConflict, create_batch, summary
@@ -34,6 +35,9 @@ class BankBasicAuth(HttpBasicAuth):
         if isinstance(user, User):
             request.user = user
             return user
+        locked = locked_message(request)
+        if locked:
+            raise HttpError(429, locked)
         return None
 
 
