@@ -20,6 +20,9 @@ EXPECTED = {
     "missing_field": ("借款人姓名", "必填项为空"),
     "duplicate_contract": ("合同编号", "合同编号与本批次第2行重复"),
     "bad_date": ("欠款截止日", "日期无法识别"),
+    "missing_guarantee_kind": ("保证人1保证方式", "有保证人时必填（连带责任保证/一般保证）"),
+    "missing_costs_claim": ("主张诉讼费用由被告承担", "必填项为空"),
+    "missing_registration": ("已办理抵押/质押登记", "有担保物时必填"),
 }
 
 

@@ -18,10 +18,13 @@ Keys of `Case.elements` (all optional unless the intake format says otherwise):
   card            {"number", "holder", "issued_on", "issuing_branch", "credit_limit"} (cards)
   terms_explained {"done": bool, "how": str}                    (cards)
   collection      [{"on": "YYYY-MM-DD", "channel": str}]
-  guarantees      [{"name", "kind", "signed_on", "content"}]
-  collateral      {"kind", "registered", "signed_on", "maximum_amount"}
+  guarantees      [{"name", "kind", "limit", "signed_on"}]
+                  kind: one of GUARANTEE_KINDS; limit: "" (none) or a yuan amount
+  collateral      {"description", "kind", "signed_on", "maximum_amount", "registered",
+                   "registration_number", "registered_on"}
+                  kind: one of COLLATERAL_KINDS; maximum_amount: "" or yuan (最高额)
   until_paid      bool   (interest claimed on until actual payment)
-  claims_costs    bool   (litigation costs claimed)
+  claims_costs    bool   (litigation costs claimed from the defendants; absent = not claimed)
   evidence        [file names]
 """
 
@@ -43,6 +46,17 @@ REPAYMENT_METHODS = {
     "yearly_interest": "按年计息、到期一次性还本",
     "other": "其他",
 }
+
+
+# 保证方式 (民法典 Arts. 686–688): the complaint claims joint liability only from a joint guarantor.
+GUARANTEE_KINDS = {"joint": "连带责任保证", "general": "一般保证"}
+# 担保物类型: registration means something different for each (民法典 Arts. 402, 403, 429, 441).
+COLLATERAL_KINDS = {
+    "real_estate_mortgage": "不动产抵押",
+    "movable_mortgage": "动产抵押",
+    "pledge": "质押",
+}
+CIVIL_CODE = "《中华人民共和国民法典》"
 
 
 @dataclass(frozen=True)
@@ -144,6 +158,117 @@ def _yes_no(flag: bool, detail: str = "") -> str:
     return f"是。{detail}" if flag and detail else ("是" if flag else "否")
 
 
+def guarantee_kind_label(kind: str) -> str:
+    """The Chinese name of a guarantee type; an unknown or missing one is said to be missing."""
+    if kind in GUARANTEE_KINDS.values():
+        return kind
+    return GUARANTEE_KINDS.get(kind, "保证方式未载明")
+
+
+def _limit_phrase(g: dict[str, Any]) -> str:
+    return f"在保证限额{yuan(g['limit'])}范围内" if g.get("limit") else ""
+
+
+def guarantee_claim(g: dict[str, Any], debtors: str) -> str:
+    """What the complaint asks of one guarantor, by the type of guarantee the bank stated.
+
+    Joint (Art. 688): joint and several liability. General (Art. 687; 担保制度解释 Art. 26):
+    only for what enforcement against the debtor's property leaves unpaid — never 连带.
+    """
+    kind = guarantee_kind_label(str(g.get("kind", "")))
+    limit = _limit_phrase(g)
+    if kind == GUARANTEE_KINDS["joint"]:
+        return f"请求判令保证人{g['name']}{limit}对上述债务承担连带清偿责任"
+    if kind == GUARANTEE_KINDS["general"]:
+        return (
+            f"请求判令保证人{g['name']}{limit}对被告{debtors}的上述债务"
+            "经依法强制执行后仍不能履行的部分承担清偿责任"
+        )
+    return f"请求判令保证人{g['name']}{limit}承担保证责任（保证方式未载明）"
+
+
+def priority_claimable(collateral: dict[str, Any]) -> bool:
+    """May the complaint claim priority (优先受偿) over the collateral's proceeds?
+
+    A registered mortgage or pledge: yes. An unregistered movable mortgage exists from the
+    contract (Art. 403): yes, though not against a good-faith third party. An unregistered
+    real-estate mortgage was never created (Art. 402): no. An unregistered pledge: not claimed
+    (a movable pledge exists only on delivery, Art. 429, which the batch does not record).
+    """
+    if not collateral:
+        return False
+    if collateral.get("registered"):
+        return True
+    return collateral.get("kind") == "movable_mortgage"
+
+
+def _collateral_name(collateral: dict[str, Any]) -> str:
+    return str(collateral.get("description") or collateral.get("kind") or "担保物")
+
+
+def _priority_claim(collateral: dict[str, Any]) -> str:
+    maximum = collateral.get("maximum_amount")
+    scope = f"在最高债权额{yuan(maximum)}范围内" if maximum else "在上述债权范围内"
+    return (
+        f"请求确认原告对{_collateral_name(collateral)}折价或者拍卖、变卖所得价款{scope}"
+        "享有优先受偿权"
+    )
+
+
+def _registration_text(collateral: dict[str, Any]) -> str:
+    """是否办理抵押、质押登记 — as the bank's data says, with what follows from it in law."""
+    if not collateral:
+        return "否"
+    if collateral.get("registered"):
+        text = "是，正式登记"
+        if collateral.get("registration_number"):
+            text += f"；登记证明号：{collateral['registration_number']}"
+        if collateral.get("registered_on"):
+            text += f"；登记日期：{cn_date(collateral['registered_on'])}"
+        return text
+    kind = collateral.get("kind")
+    if kind == "real_estate_mortgage":
+        return (
+            f"否。未办理抵押登记，抵押权未设立（{CIVIL_CODE}第四百零二条），"
+            "原告不主张就该财产优先受偿"
+        )
+    if kind == "movable_mortgage":
+        return (
+            f"否。动产抵押权自抵押合同生效时设立，未经登记不得对抗善意第三人"
+            f"（{CIVIL_CODE}第四百零三条）"
+        )
+    return "否。原告不主张就该财产优先受偿"
+
+
+def _security_claims(case: Case, e: dict[str, Any]) -> list[str]:
+    debtors = "、".join(cp.party.name for cp in case.defendants) or "借款人"
+    claims = [guarantee_claim(g, debtors) for g in e.get("guarantees") or []]
+    collateral = e.get("collateral") or {}
+    if priority_claimable(collateral):
+        claims.append(_priority_claim(collateral))
+    return claims
+
+
+def _liability_basis(e: dict[str, Any]) -> str:
+    articles = ["第六百七十四条", "第六百七十五条", "第六百七十六条"]
+    kinds = {guarantee_kind_label(str(g.get("kind", ""))) for g in e.get("guarantees") or []}
+    if GUARANTEE_KINDS["general"] in kinds:
+        articles.append("第六百八十七条")
+    if GUARANTEE_KINDS["joint"] in kinds:
+        articles.append("第六百八十八条")
+    collateral = e.get("collateral") or {}
+    if priority_claimable(collateral):
+        # Priority over the proceeds (Art. 386): a mortgage created by registration (Art. 402)
+        # or by the contract (Art. 403) and realised under Art. 410; a pledge under Art. 436.
+        articles.append("第三百八十六条")
+        articles += {
+            "real_estate_mortgage": ["第四百零二条", "第四百一十条"],
+            "movable_mortgage": ["第四百零三条", "第四百一十条"],
+            "pledge": ["第四百三十六条"],
+        }.get(str(collateral.get("kind", "")), [])
+    return CIVIL_CODE + "、".join(articles)
+
+
 def _element_text(case: Case, key: str) -> str:
     e: dict[str, Any] = case.elements or {}
     cut = cn_date(case.cut_off_date)
@@ -170,12 +295,12 @@ def _element_text(case: Case, key: str) -> str:
                 choice, "否"
             )
         case "guarantee_claim":
-            names = "、".join(g["name"] for g in guarantees)
-            return _yes_no(bool(guarantees), f"请求保证人{names}承担连带清偿责任" if names else "")
+            claims = _security_claims(case, e)
+            return _yes_no(bool(claims), "；".join(claims))
         case "enforcement_costs":
             return _yes_no(bool(case.lawyer_fees), f"律师费{yuan(case.lawyer_fees)}")
         case "litigation_costs":
-            return _yes_no(e.get("claims_costs", True), "本案诉讼费用由被告承担")
+            return _yes_no(bool(e.get("claims_costs")), "本案诉讼费用由被告承担")
         case "other_claims":
             return "无"
         case "claim_total":
@@ -249,27 +374,48 @@ def _element_text(case: Case, key: str) -> str:
             detail = "；".join(f"{cn_date(c['on'])}通过{c['channel']}催收" for c in col)
             return _yes_no(bool(col), detail)
         case "security_contract":
-            return _yes_no(bool(collateral), f"签订时间：{cn_date(collateral.get('signed_on'))}")
+            if not collateral:
+                return "否"
+            kind = COLLATERAL_KINDS.get(collateral.get("kind", ""), "")
+            text = f"是（{kind}）" if kind else "是"
+            if collateral.get("signed_on"):
+                text += f"。签订时间：{cn_date(collateral['signed_on'])}"
+            return text
         case "guarantors_collateral":
             names = "、".join(g["name"] for g in guarantees) or "无"
-            return f"担保人：{names}；担保物：{collateral.get('kind', '无')}"
+            return (
+                f"担保人：{names}；担保物：{_collateral_name(collateral) if collateral else '无'}"
+            )
         case "maximum_amount_security":
-            return _yes_no(bool(collateral.get("maximum_amount")))
+            maximum = collateral.get("maximum_amount")
+            return f"是。担保额度：{yuan(maximum)}" if maximum else "否"
         case "security_registration":
-            return "是，正式登记" if collateral.get("registered") else "否"
+            return _registration_text(collateral)
         case "guarantee_contract":
             if not guarantees:
                 return "否"
-            g = guarantees[0]
-            return f"是。签订时间：{cn_date(g.get('signed_on'))}；保证人：{'、'.join(x['name'] for x in guarantees)}"
+            signed = guarantees[0].get("signed_on")
+            content = "；".join(
+                f"{g['name']}：{guarantee_kind_label(str(g.get('kind', '')))}，"
+                + (f"保证限额{yuan(g['limit'])}" if g.get("limit") else "未约定保证限额")
+                for g in guarantees
+            )
+            return (
+                f"是。签订时间：{cn_date(signed) if signed else '—'}；"
+                f"保证人：{'、'.join(g['name'] for g in guarantees)}；主要内容：{content}"
+            )
         case "guarantee_kind":
-            return guarantees[0].get("kind", "连带责任保证") if guarantees else "—"
+            if not guarantees:
+                return "—"
+            labels = [guarantee_kind_label(str(g.get("kind", ""))) for g in guarantees]
+            if len(guarantees) == 1:
+                return labels[0]
+            return "；".join(f"{g['name']}：{k}" for g, k in zip(guarantees, labels, strict=True))
         case "other_security":
             return "否"
         case "liability_basis":
-            basis = "《中华人民共和国民法典》第六百七十四条、第六百七十五条、第六百七十六条"
             name = str((e.get("contract") or {}).get("name", "合同")).strip("《》")
-            return f"合同约定：《{name}》相关条款；法律规定：{basis}"
+            return f"合同约定：《{name}》相关条款；法律规定：{_liability_basis(e)}"
         case "other_notes":
             return "无"
         case "evidence":

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from jiefen.cases.elements import COLLATERAL_KINDS, GUARANTEE_KINDS
+
 Kind = Literal["text", "id", "mobile", "date", "money", "rate", "number", "bool", "choice", "list"]
 LOAN = "financial_loan"
 CARD = "credit_card"
@@ -27,7 +29,8 @@ REPAYMENT_LABELS = {
     "其他": "other",
 }
 ACCELERATION_LABELS = {"提前还款": "accelerate", "解除合同": "rescind", "否": "", "": ""}
-GUARANTEE_KIND_LABELS = {"连带责任保证": "joint", "一般保证": "general"}
+GUARANTEE_KIND_LABELS = {label: code for code, label in GUARANTEE_KINDS.items()}
+COLLATERAL_KIND_LABELS = {label: code for code, label in COLLATERAL_KINDS.items()}
 BASIS_LABELS = {"360": "360", "365": "365"}
 CASE_TYPE_LABELS = {"金融借款合同纠纷": LOAN, "信用卡纠纷": CARD}
 
@@ -159,9 +162,22 @@ COLUMNS: tuple[Column, ...] = (
     _c("compound_interest", "复利", "money", False, "元"),
     _c("fees", "手续费及其他费用", "money", False, "元（信用卡分期手续费、年费等）"),
     _c("liquidated_damages", "违约金", "money", False, "元"),
-    _c("lawyer_fees", "律师费", "money", False, "元"),
+    _c(
+        "lawyer_fees",
+        "律师费",
+        "money",
+        False,
+        "实现债权的费用（律师费），元；不主张的填0或留空",
+    ),
     _c("claim_total", "标的总额", "money", True, "须等于以上七项之和"),
     _c("until_paid", "主张计至实际清偿之日", "bool", False, "是/否，默认是"),
+    _c(
+        "claims_costs",
+        "主张诉讼费用由被告承担",
+        "bool",
+        True,
+        "是/否：是否请求判令被告承担本案诉讼费用（要素式起诉状“是否主张诉讼费用”）",
+    ),
     # Guarantees (担保).
     _c("guarantor1_name", "保证人1姓名", "text", False, "无保证人留空"),
     _c("guarantor1_id", "保证人1身份证号码", "id", False, "有保证人时必填"),
@@ -171,9 +187,17 @@ COLUMNS: tuple[Column, ...] = (
         "保证人1保证方式",
         "choice",
         False,
-        "连带责任保证/一般保证",
+        "有保证人时必填；合同对保证方式没有约定或者约定不明确的，按一般保证（民法典第686条）",
         BOTH,
         tuple(GUARANTEE_KIND_LABELS),
+    ),
+    _c(
+        "guarantor1_limit",
+        "保证人1保证限额",
+        "money",
+        False,
+        "元；保证合同约定保证人仅在一定金额内承担责任（含最高额保证的最高债权额）时填写，"
+        "无限额留空",
     ),
     _c("guarantor2_name", "保证人2姓名", "text", False, ""),
     _c("guarantor2_id", "保证人2身份证号码", "id", False, ""),
@@ -183,12 +207,58 @@ COLUMNS: tuple[Column, ...] = (
         "保证人2保证方式",
         "choice",
         False,
-        "",
+        "有保证人时必填；合同对保证方式没有约定或者约定不明确的，按一般保证（民法典第686条）",
         BOTH,
         tuple(GUARANTEE_KIND_LABELS),
     ),
+    _c(
+        "guarantor2_limit",
+        "保证人2保证限额",
+        "money",
+        False,
+        "元；保证合同约定保证人仅在一定金额内承担责任（含最高额保证的最高债权额）时填写，"
+        "无限额留空",
+    ),
     _c("guarantee_signed_on", "保证合同签订日期", "date", False, ""),
-    _c("collateral", "抵押物/质押物", "text", False, "如 渝(2021)江北区不动产权第000123号房屋"),
+    _c(
+        "collateral",
+        "抵押物/质押物",
+        "text",
+        False,
+        "如 渝(2021)江北区不动产权第000123号房屋；无担保物留空",
+    ),
+    _c(
+        "collateral_kind",
+        "担保物类型",
+        "choice",
+        False,
+        "有担保物时必填",
+        BOTH,
+        tuple(COLLATERAL_KIND_LABELS),
+    ),
+    _c("collateral_signed_on", "抵押/质押合同签订日期", "date", False, "可空"),
+    _c(
+        "collateral_maximum",
+        "最高额担保额度",
+        "money",
+        False,
+        "元；最高额抵押或最高额质押时填写最高债权额，否则留空",
+    ),
+    _c(
+        "collateral_registered",
+        "已办理抵押/质押登记",
+        "bool",
+        False,
+        "有担保物时必填，是/否：是否已办理正式登记（不动产抵押权自登记时设立，民法典第402条）",
+    ),
+    _c(
+        "collateral_registration_number",
+        "抵押/质押登记证明号",
+        "text",
+        False,
+        "已登记时必填，如 渝(2021)江北区不动产证明第000456号",
+    ),
+    _c("collateral_registered_on", "登记日期", "date", False, "已登记时填写，可空"),
     # Evidence (证据清单).
     _c("evidence", "证据文件", "list", False, "文件名，以分号分隔"),
 )

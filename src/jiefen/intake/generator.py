@@ -5,8 +5,11 @@ real districts whose addresses they live at, mainland mobiles, a mix of products
 guarantees; amounts owed at the cut-off date are computed with `jiefen.law.interest` from the
 contract rates (contractual interest to the default date, penalty interest at rate × multiplier
 from then to the cut-off date, compound interest on the unpaid interest at the penalty rate).
-With `bad_fraction` a known share of rows is broken, each in one of `BAD_KINDS`, so tests can
-check that exactly those rows are rejected for the right reason.
+The legal facts the complaint depends on vary as in a real portfolio: guarantees mostly joint,
+some general, some with a limit; collateral on some loans, a few of them never registered;
+litigation costs claimed in most cases. With `bad_fraction` a known share of rows is broken,
+each in one of `BAD_KINDS` (missing legal facts among them), so tests can check that exactly
+those rows are rejected for the right reason.
 """
 
 from __future__ import annotations
@@ -136,6 +139,9 @@ BAD_KINDS = (
     "missing_field",
     "duplicate_contract",
     "bad_date",
+    "missing_guarantee_kind",
+    "missing_costs_claim",
+    "missing_registration",
 )
 
 CENT = Decimal("0.01")
@@ -160,6 +166,56 @@ def _person(rng: random.Random, seq: int) -> tuple[str, str, str, str, str]:
     mobile = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
     address = f"{place}{rng.choice(STREETS)}{rng.randrange(1, 300)}号{rng.randrange(1, 30)}-{rng.randrange(1, 8)}"
     return name, id_number, mobile, address, code
+
+
+def _legal_facts(facts: random.Random, row: dict[str, str], i: int, loan: bool) -> None:
+    """Guarantee types and limits, collateral registration and the costs claim of one row.
+
+    Drawn from their own random stream, so the rest of a seeded batch stays as it was.
+    """
+    row["claims_costs"] = "是" if facts.random() < 0.92 else "否"
+    for prefix in ("guarantor1", "guarantor2"):
+        if not row.get(f"{prefix}_name"):
+            continue
+        row[f"{prefix}_kind"] = "连带责任保证" if facts.random() < 0.8 else "一般保证"
+        if facts.random() < 0.25:
+            row[f"{prefix}_limit"] = f"{facts.choice((20000, 50000, 100000, 200000))}.00"
+    if loan and row.get("guarantor1_name") and facts.random() < 0.15:
+        name, id_number, mobile, _, _ = _person(facts, i + 900)
+        row.update(
+            {
+                "guarantor2_name": name,
+                "guarantor2_id": id_number,
+                "guarantor2_mobile": mobile,
+                "guarantor2_kind": "连带责任保证" if facts.random() < 0.7 else "一般保证",
+            }
+        )
+    if loan and facts.random() < 0.2:
+        signed = row["signed_on"]
+        if row["product"] == "汽车消费贷款":
+            kind, item = "动产抵押", f"车辆（车架号LSV{facts.randrange(10**13):013d}）"
+        else:
+            kind = "不动产抵押"
+            item = (
+                f"渝(20{facts.randrange(15, 24)})江北区不动产权第{facts.randrange(10**6):06d}号房屋"
+            )
+        row.update({"collateral": item, "collateral_kind": kind, "collateral_signed_on": signed})
+        if facts.random() < 0.2:
+            row["collateral_maximum"] = f"{facts.choice((300000, 500000, 800000))}.00"
+        if facts.random() < 0.85:
+            if kind == "动产抵押":
+                number = f"机动车登记证书{facts.randrange(10**12):012d}"
+            else:
+                number = f"渝(20{facts.randrange(15, 24)})江北区不动产证明第{facts.randrange(10**6):06d}号"
+            row.update(
+                {
+                    "collateral_registered": "是",
+                    "collateral_registration_number": number,
+                    "collateral_registered_on": signed,
+                }
+            )
+        else:
+            row["collateral_registered"] = "否"
 
 
 def _row(rng: random.Random, case_type: str, i: int, cut_off: date, prefix: str) -> dict[str, str]:
@@ -245,7 +301,6 @@ def _row(rng: random.Random, case_type: str, i: int, cut_off: date, prefix: str)
                     "guarantor1_name": g_name,
                     "guarantor1_id": g_id,
                     "guarantor1_mobile": g_mobile,
-                    "guarantor1_kind": "连带责任保证",
                     "guarantee_signed_on": signed.isoformat(),
                 }
             )
@@ -265,7 +320,7 @@ def _row(rng: random.Random, case_type: str, i: int, cut_off: date, prefix: str)
     return row
 
 
-def _break(row: dict[str, str], kind: str, case_type: str, first_contract: str) -> None:
+def _break(row: dict[str, str], kind: str, case_type: str, first_contract: str, i: int) -> None:
     if kind == "bad_check_digit":
         last = row["borrower_id"][-1]
         row["borrower_id"] = row["borrower_id"][:-1] + ("0" if last != "0" else "1")
@@ -286,6 +341,22 @@ def _break(row: dict[str, str], kind: str, case_type: str, first_contract: str) 
         row["contract_number"] = first_contract
     elif kind == "bad_date":
         row["cut_off_date"] = "2025-02-30"
+    elif kind == "missing_guarantee_kind":
+        if not row.get("guarantor1_name"):
+            name, id_number, mobile, _, _ = _person(random.Random(i), i + 500)
+            row.update(guarantor1_name=name, guarantor1_id=id_number, guarantor1_mobile=mobile)
+        row["guarantor1_kind"] = ""
+        row["guarantor1_limit"] = ""
+    elif kind == "missing_costs_claim":
+        row["claims_costs"] = ""
+    elif kind == "missing_registration":
+        if not row.get("collateral"):
+            row.update(
+                collateral="渝(2021)江北区不动产权第000123号房屋", collateral_kind="不动产抵押"
+            )
+        for key in ("collateral_registered", "collateral_registration_number"):
+            row[key] = ""
+        row["collateral_registered_on"] = ""
 
 
 def generate_rows(
@@ -300,13 +371,16 @@ def generate_rows(
     rng = random.Random(seed)
     prefix = prefix or ("JK" if case_type == fmt.LOAN else "XYK") + f"{seed % 1000:03d}-"
     rows = [_row(rng, case_type, i, cut_off, prefix) for i in range(cases)]
+    facts = random.Random(seed + 7_777_777)
+    for i, row in enumerate(rows):
+        _legal_facts(facts, row, i, case_type == fmt.LOAN)
     n_bad = round(cases * bad_fraction)
     # Row 0 stays good: it is the original that duplicate_contract rows repeat.
     picked = sorted(rng.sample(range(1, cases), min(n_bad, max(cases - 1, 0)))) if n_bad else []
     bad_rows: dict[int, str] = {}
     for n, index in enumerate(picked):
         kind = BAD_KINDS[n % len(BAD_KINDS)]
-        _break(rows[index], kind, case_type, rows[0]["contract_number"])
+        _break(rows[index], kind, case_type, rows[0]["contract_number"], index)
         bad_rows[index + 2] = kind
     return rows, Generated(cases, dict(Counter(bad_rows.values())), bad_rows)
 

@@ -56,6 +56,7 @@ class Person:
     birth_date: date | None = None
     role: str = "defendant"
     guarantee_kind: str = ""
+    guarantee_limit: Decimal | None = None
     # Filled by `jiefen.intake.prepare` (blind index and ciphertexts, computed off the writer).
     index: str = ""
     sealed: dict[str, str] = field(default_factory=dict)
@@ -360,7 +361,7 @@ def _validate(
         },
         "overdue_since": _iso(overdue_since),
         "until_paid": until_paid,
-        "claims_costs": True,
+        "claims_costs": c.flag("claims_costs", False),
         "e_service": {"consent": e_service_consent, "clause": c.text("e_service_clause")},
     }
     interest_from = interest_paid_to or signed_on
@@ -408,35 +409,20 @@ def _validate(
             {"on": _iso(last_collection_on), "channel": c.text("collection_channel")}
         ]
 
-    guarantors: list[Person] = []
-    for prefix in ("guarantor1", "guarantor2"):
-        g = c.person(prefix, role="guarantor")
-        if g is None:
-            continue
-        g.guarantee_kind = fmt.GUARANTEE_KIND_LABELS.get(
-            c.choice(f"{prefix}_kind", "连带责任保证"), "joint"
-        )
-        if borrower and g.id_number == borrower.id_number:
-            c.fail(f"{prefix}_id", "保证人与借款人为同一人")
-        guarantors.append(g)
+    guarantors = _guarantors(c, borrower)
     guarantee_signed = c.date("guarantee_signed_on")
     elements["guarantees"] = [
         {
             "name": g.name,
             "kind": g.guarantee_kind,
+            "limit": str(g.guarantee_limit) if g.guarantee_limit is not None else "",
             "signed_on": _iso(guarantee_signed),
-            "content": "对借款人的全部债务承担保证责任",
         }
         for g in guarantors
     ]
-    collateral = c.text("collateral")
+    collateral = _collateral(c)
     if collateral:
-        elements["collateral"] = {
-            "kind": collateral,
-            "registered": True,
-            "signed_on": _iso(signed_on),
-            "maximum_amount": "",
-        }
+        elements["collateral"] = collateral
     evidence = values.get("evidence", "")
     elements["evidence"] = [e.strip() for e in re.split(r"[;；]", evidence) if e.strip()]
 
@@ -459,6 +445,100 @@ def _validate(
         last_collection_on=last_collection_on,
         elements=elements,
     ), []
+
+
+def _positive_money(c: _RowCheck, key: str) -> Decimal | None:
+    """An optional amount that, when given, must be above zero (a limit of 0 is no guarantee)."""
+    if not c.values.get(key):
+        return None
+    amount = c.money(key)
+    if not c.has_error(key) and amount <= 0:
+        c.fail(key, "金额须大于0；无限额的请留空")
+    return None if c.has_error(key) else amount
+
+
+def _guarantors(c: _RowCheck, borrower: Person | None) -> list[Person]:
+    """The guarantors with the guarantee each gave, as the bank states it.
+
+    The guarantee type is never assumed: a guarantor without one is rejected. (Where the
+    contract itself leaves it open the law reads a general guarantee, 民法典 Art. 686(2) — the
+    bank says so by writing 一般保证.) It decides what the complaint may claim: joint and
+    several liability (Art. 688) or only what enforcement against the debtor leaves (Art. 687).
+    """
+    guarantors: list[Person] = []
+    for prefix in ("guarantor1", "guarantor2"):
+        kind_key, limit_key = f"{prefix}_kind", f"{prefix}_limit"
+        g = c.person(prefix, role="guarantor")
+        if g is None:
+            if not c.values.get(f"{prefix}_name") and not c.values.get(f"{prefix}_id"):
+                for key in (kind_key, limit_key):
+                    if c.values.get(key):
+                        c.fail(key, "未填写保证人，不应填写此项")
+            continue
+        kind = c.values.get(kind_key, "")
+        if not kind:
+            c.fail(kind_key, "有保证人时必填（连带责任保证/一般保证）")
+        else:
+            g.guarantee_kind = fmt.GUARANTEE_KIND_LABELS.get(c.choice(kind_key), "")
+        g.guarantee_limit = _positive_money(c, limit_key)
+        if borrower and g.id_number == borrower.id_number:
+            c.fail(f"{prefix}_id", "保证人与借款人为同一人")
+        guarantors.append(g)
+    return guarantors
+
+
+_COLLATERAL_FACTS = (
+    "collateral_kind",
+    "collateral_signed_on",
+    "collateral_maximum",
+    "collateral_registered",
+    "collateral_registration_number",
+    "collateral_registered_on",
+)
+
+
+def _collateral(c: _RowCheck) -> dict[str, Any]:
+    """The security over property, with whether it was registered — never assumed.
+
+    Registration decides the right: a real-estate mortgage exists only once registered
+    (民法典 Art. 402), a movable mortgage exists from the contract but binds no good-faith
+    third party until registered (Art. 403); so a registered mortgage needs its certificate
+    number, and an unregistered one must say so.
+    """
+    description = c.text("collateral")
+    if not description:
+        for key in _COLLATERAL_FACTS:
+            if c.values.get(key):
+                c.fail(key, "未填写抵押物/质押物，不应填写此项")
+        return {}
+    kind = ""
+    if not c.values.get("collateral_kind"):
+        c.fail("collateral_kind", "有担保物时必填（不动产抵押/动产抵押/质押）")
+    else:
+        kind = fmt.COLLATERAL_KIND_LABELS.get(c.choice("collateral_kind"), "")
+    registered = False
+    if not c.values.get("collateral_registered"):
+        c.fail("collateral_registered", "有担保物时必填，应填“是”或“否”")
+    else:
+        registered = c.flag("collateral_registered", False)
+    number = c.text("collateral_registration_number")
+    registered_on = c.date("collateral_registered_on")
+    if registered and not number and not c.has_error("collateral_registered"):
+        c.fail("collateral_registration_number", "已办理登记时必填登记证明号")
+    if not registered and not c.has_error("collateral_registered"):
+        for key in ("collateral_registration_number", "collateral_registered_on"):
+            if c.values.get(key):
+                c.fail(key, "未办理登记，不应填写此项")
+    maximum = _positive_money(c, "collateral_maximum")
+    return {
+        "description": description,
+        "kind": kind,
+        "signed_on": _iso(c.date("collateral_signed_on")),
+        "maximum_amount": str(maximum) if maximum is not None else "",
+        "registered": registered,
+        "registration_number": number if registered else "",
+        "registered_on": _iso(registered_on) if registered else "",
+    }
 
 
 def validate_rows(

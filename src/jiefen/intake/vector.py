@@ -21,7 +21,8 @@ from jiefen.law.identifiers import province_prefixes
 
 _ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 _ID_CHECK = "10X98765432"
-_TRUE_FALSE = ["是", "y", "yes", "true", "1", "√", "有", "否", "n", "no", "false", "0", "×", "无"]
+_TRUE = ["是", "y", "yes", "true", "1", "√", "有"]
+_TRUE_FALSE = [*_TRUE, "否", "n", "no", "false", "0", "×", "无"]
 _MAX_FEN_DIGITS = 13  # integer yuan digits; 7 such amounts in fen still fit in Int64
 _MOBILE = r"^1[3-9]\d{9}$"
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -98,20 +99,62 @@ def _checks(table: Table, provinces: list[str]) -> list[pl.Expr]:
         ]
     else:
         checks.append(c("card_number").str.contains(r"^\d{16,19}$"))
+    checks += _guarantee_checks(borrower, provinces) + _collateral_checks()
+    return checks
+
+
+def _optional_positive(col: pl.Expr) -> pl.Expr:
+    """An optional limit: empty, or a strict amount above zero."""
+    return (col == "") | (_money_ok(col) & (_fen(col) > 0))
+
+
+def _guarantee_checks(borrower: pl.Expr, provinces: list[str]) -> list[pl.Expr]:
+    """A guarantor is complete with the type of guarantee given; no guarantee facts without one."""
+    c = pl.col
     kinds = list(fmt.GUARANTEE_KIND_LABELS)
+    checks = []
     for prefix in ("guarantor1", "guarantor2"):
         name, gid = c(f"{prefix}_name"), c(f"{prefix}_id").str.to_uppercase()
-        mobile, kind = c(f"{prefix}_mobile"), c(f"{prefix}_kind")
-        absent = (name == "") & (gid == "")
+        mobile, kind, limit = c(f"{prefix}_mobile"), c(f"{prefix}_kind"), c(f"{prefix}_limit")
+        absent = (name == "") & (gid == "") & (kind == "") & (limit == "")
         present = (
             (name != "")
             & _valid_id(gid, provinces)
             & ((mobile == "") | mobile.str.contains(_MOBILE))
-            & ((kind == "") | kind.is_in(kinds))
+            & kind.is_in(kinds)
+            & _optional_positive(limit)
             & (gid != borrower)
         )
         checks.append(absent | present)
     return checks
+
+
+def _collateral_checks() -> list[pl.Expr]:
+    """Collateral comes with its type and whether it was registered (and the number if so)."""
+    c = pl.col
+    facts = [
+        "collateral_kind",
+        "collateral_signed_on",
+        "collateral_maximum",
+        "collateral_registered",
+        "collateral_registration_number",
+        "collateral_registered_on",
+    ]
+    registered = c("collateral_registered").str.to_lowercase()
+    yes = registered.is_in(_TRUE)
+    absent = pl.all_horizontal([c(k) == "" for k in ["collateral", *facts]])
+    present = (
+        (c("collateral") != "")
+        & c("collateral_kind").is_in(list(fmt.COLLATERAL_KIND_LABELS))
+        & (registered != "")
+        & (~yes | (c("collateral_registration_number") != ""))
+        & (
+            yes
+            | ((c("collateral_registration_number") == "") & (c("collateral_registered_on") == ""))
+        )
+        & _optional_positive(c("collateral_maximum"))
+    )
+    return [absent | present]
 
 
 def clean_rows(table: Table) -> list[bool]:
