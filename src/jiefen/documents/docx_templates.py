@@ -86,8 +86,16 @@ BODY = {
         [
             "（{{ case_type }}·要素式·副本）{{ case_number }}",
             "原告：{{ claimant.name }}；住所地{{ claimant.address }}；统一社会信用代码{{ claimant.uscc }}；{{ claimant.representative_title }}{{ claimant.legal_representative }}",
-            "{% for p in defendants %}{{ p.role }}：{{ p.name }}，{{ p.sex }}，{{ p.birth }}生，{{ p.ethnicity }}，住{{ p.domicile }}；公民身份号码{{ p.id_masked }}。{% endfor %}",
-            "{% for s in elements %}【{{ s.title }}】{% for r in s.rows %}{{ r.number }}. {{ r.label }}：{{ r.text }}；{% endfor %}{% endfor %}",
+            "{%p for p in defendants %}",
+            "{{ p.role }}：{{ p.name }}，{{ p.sex }}，{{ p.birth }}生，{{ p.ethnicity }}，住{{ p.domicile }}；公民身份号码{{ p.id_masked }}。",
+            "{%p endfor %}",
+            # One paragraph per element, as in the typst copy's table: each claim reads on its own.
+            "{%p for s in elements %}",
+            "【{{ s.title }}】",
+            "{%p for r in s.rows %}",
+            "{{ r.number }}. {{ r.label }}：{{ r.text }}",
+            "{%p endfor %}",
+            "{%p endfor %}",
             "此致　{{ court.name }}",
             "具状人：{{ claimant.name }}　{{ complaint_date }}（{{ cut_off_note }}）",
         ],
