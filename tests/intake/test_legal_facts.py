@@ -11,6 +11,8 @@ from jiefen.intake.generator import render
 
 pytestmark = pytest.mark.django_db
 
+PASSWORD = "test-pass-123"  # tests/conftest.py
+
 FACT_KEYS = (
     "guarantor1_name",
     "guarantor1_id",
@@ -158,3 +160,31 @@ def test_facts_as_given_are_stored_on_the_case(
         False,
         "",
     )
+
+
+@pytest.mark.parametrize("case_type", ["financial_loan", "credit_card"])
+def test_template_carries_the_legal_fact_columns(client: Any, agent: Any, case_type: str) -> None:
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    client.login(username=agent.username, password=PASSWORD)
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("intake:template", args=[case_type])).content)
+    )
+    headers = [c.value for c in book["批次"][1]]
+    for header in (
+        "主张诉讼费用由被告承担",
+        "保证人1保证方式",
+        "保证人1保证限额",
+        "保证人2保证限额",
+        "担保物类型",
+        "已办理抵押/质押登记",
+        "抵押/质押登记证明号",
+    ):
+        assert header in headers
+    guide = {row[0].value: row for row in book["填写说明"].iter_rows(min_row=2)}
+    assert guide["主张诉讼费用由被告承担"][1].value == "是"
+    assert "有保证人时必填" in guide["保证人1保证方式"][3].value
+    assert "不动产抵押、动产抵押、质押" in guide["担保物类型"][3].value
