@@ -139,10 +139,11 @@ def test_unregistered_house_mortgage_claims_no_priority(complaints: Callable[[st
 def test_registered_mortgage_claims_priority_with_its_number(
     complaints: Callable[[str], Any],
 ) -> None:
-    _, pdf, word = complaints("registered_house")
+    case, pdf, word = complaints("registered_house")
+    debtor = case.defendants[0].party.name
     for text in (pdf, word):
         assert "正式登记；登记证明号：渝(2021)江北区不动产证明第000456号" in text
         assert (
-            "请求确认原告对渝(2021)江北区不动产权第000123号房屋折价或者拍卖、变卖所得价款"
-            "在最高债权额300,000.00元范围内享有优先受偿权"
+            f"请求确认原告对被告{debtor}提供的渝(2021)江北区不动产权第000123号房屋"
+            "折价或者拍卖、变卖所得价款在最高债权额300,000.00元范围内享有优先受偿权"
         ) in text

@@ -206,12 +206,15 @@ def _collateral_name(collateral: dict[str, Any]) -> str:
     return str(collateral.get("description") or collateral.get("kind") or "担保物")
 
 
-def _priority_claim(collateral: dict[str, Any]) -> str:
+def _priority_claim(collateral: dict[str, Any], debtors: str) -> str:
+    """Priority over the proceeds of the borrower's own collateral (the batch format carries
+    no third-party mortgagor, who would have to be a defendant), within the maximum amount
+    where the security is a maximum-amount one (最高额, Art. 420)."""
     maximum = collateral.get("maximum_amount")
     scope = f"在最高债权额{yuan(maximum)}范围内" if maximum else "在上述债权范围内"
     return (
-        f"请求确认原告对{_collateral_name(collateral)}折价或者拍卖、变卖所得价款{scope}"
-        "享有优先受偿权"
+        f"请求确认原告对被告{debtors}提供的{_collateral_name(collateral)}"
+        f"折价或者拍卖、变卖所得价款{scope}享有优先受偿权"
     )
 
 
@@ -245,7 +248,7 @@ def _security_claims(case: Case, e: dict[str, Any]) -> list[str]:
     claims = [guarantee_claim(g, debtors) for g in e.get("guarantees") or []]
     collateral = e.get("collateral") or {}
     if priority_claimable(collateral):
-        claims.append(_priority_claim(collateral))
+        claims.append(_priority_claim(collateral, debtors))
     return claims
 
 
