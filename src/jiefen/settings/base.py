@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "django_tasks_concurrent",
     "jiefen.accounts",
     "jiefen.audit",
     "jiefen.lawdata",
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "jiefen.stats",
     "jiefen.web",
     "jiefen.demo",
+    "jiefen.scheduling",
 ]
 
 MIDDLEWARE = [

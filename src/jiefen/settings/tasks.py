@@ -1,4 +1,9 @@
-"""Background tasks: Django's django.tasks API on the django-tasks-db backend (worker: db_worker)."""
+"""Background tasks: Django's django.tasks API on the django-tasks-db backend.
+
+`jiefen worker` runs the task worker with the periodic scheduler (django-tasks-concurrent)
+beside it; the schedules below are cron lines read in TIME_ZONE (Asia/Shanghai), and every job
+on them is declared in `jiefen.scheduling.schedule`.
+"""
 
 from jiefen.settings.env import env
 
@@ -8,3 +13,15 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# The daily sweeps (mediation expiry, payment orders taking effect, missed instalments) run
+# just after the legal day changes; the hourly catch-up reruns them (they move nothing twice),
+# so a worker that was down at 00:30, or a run that failed, is made good within the hour.
+JIEFEN_SWEEP_DAILY_CRON = env("JIEFEN_SWEEP_DAILY_CRON", "30 0 * * *")
+JIEFEN_SWEEP_CATCH_UP_CRON = env("JIEFEN_SWEEP_CATCH_UP_CRON", "45 * * * *")
+# Batches whose worker died (no progress for JIEFEN_INTAKE_RESUME_AFTER seconds) are queued again.
+JIEFEN_INTAKE_RESUME_CRON = env("JIEFEN_INTAKE_RESUME_CRON", "*/5 * * * *")
+JIEFEN_INTAKE_RESUME_AFTER = int(env("JIEFEN_INTAKE_RESUME_AFTER", "600"))
+# A slot the scheduler missed by more than this (no worker running) is skipped, not replayed;
+# the hourly catch-up covers the daily slot.
+PERIODIC_MAX_DELAY_SECONDS = 600

@@ -219,6 +219,17 @@ def sweep_missed(*, as_of: date | None = None, by: User | None = None) -> dict[s
     titles = [p for p in plans_qs if p.mediation.case.state in (State.CONFIRMED, State.NOTARIZED)]
     unconfirmed = [p for p in plans_qs if p.mediation.case.state == State.MEDIATED]
     with transaction.atomic():
+        # Several workers: a plan another sweep holds is skipped (PostgreSQL), one it has acted
+        # on is no longer active, so each plan gets one draft set or one move to filing.
+        mine = set(
+            InstalmentPlan.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=missed, status=PlanStatus.ACTIVE)
+            .values_list("pk", flat=True)
+        )
+        if not mine:
+            return {"enforcement_drafts": 0, "to_filing": 0}
+        titles = [p for p in titles if p.pk in mine]
+        unconfirmed = [p for p in unconfirmed if p.pk in mine]
         drafts = []
         for p in titles:
             number, due_date = missed[p.pk]

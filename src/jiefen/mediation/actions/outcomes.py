@@ -9,7 +9,7 @@ failed or expired mediation → `awaiting_filing`, the case keeping all it gathe
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -247,19 +247,30 @@ def object_to_payment_order(
 
 
 def payment_orders_take_effect(*, as_of: date, by: User | None = None) -> list[int]:
-    """Orders whose objection window passed with no objection become enforceable (set-based)."""
-    orders = PaymentOrder.objects.filter(
-        objection_ends__lt=as_of,
-        objected_on=None,
-        effective_on=None,
-        mediation__case__state=State.PAYMENT_ORDER_ISSUED,
-    )
-    case_ids = list(orders.values_list("mediation__case_id", flat=True))
+    """Orders whose objection window passed with no objection become enforceable (set-based).
+
+    An order takes effect the day after the last day of its objection period (民诉法 Art. 227),
+    whenever the sweep runs. Safe with several workers: a case another sweep holds is skipped,
+    one it has moved is no longer issued, so each order takes effect once.
+    """
     with transaction.atomic():
+        case_ids = list(
+            Case.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                state=State.PAYMENT_ORDER_ISSUED,
+                mediation__payment_order__objection_ends__lt=as_of,
+                mediation__payment_order__objected_on=None,
+                mediation__payment_order__effective_on=None,
+            )
+            .values_list("pk", flat=True)
+        )
         moved = transition_many(
             case_ids, "payment_order_takes_effect", by=by, note="异议期满未提出异议"
         )
-        PaymentOrder.objects.filter(mediation__case_id__in=moved).update(effective_on=as_of)
+        orders = PaymentOrder.objects.filter(mediation__case_id__in=moved)
+        for ends in set(orders.values_list("objection_ends", flat=True)):
+            assert ends is not None  # the filter above took only orders with a period
+            orders.filter(objection_ends=ends).update(effective_on=ends + timedelta(days=1))
     return moved
 
 
@@ -280,10 +291,15 @@ def fail_mediation(
 
 
 def expire_mediations(*, as_of: date, by: User | None = None) -> list[int]:
-    """Cases past their mediation deadline without a signed agreement go to filing."""
-    ids = list(
-        Case.objects.filter(state=State.IN_MEDIATION, mediation__deadline__lt=as_of).values_list(
-            "pk", flat=True
+    """Cases past their mediation deadline without a signed agreement go to filing.
+
+    Safe with several workers: cases another sweep holds are skipped (PostgreSQL), and the
+    state filter leaves out those it has moved, so each case expires once.
+    """
+    with transaction.atomic():
+        ids = list(
+            Case.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=State.IN_MEDIATION, mediation__deadline__lt=as_of)
+            .values_list("pk", flat=True)
         )
-    )
-    return fail_mediation(ids, by=by, reason="调解期限届满未达成协议", on=as_of)
+        return fail_mediation(ids, by=by, reason="调解期限届满未达成协议", on=as_of)

@@ -17,6 +17,7 @@ from django.db import connection
 
 from jiefen.accounts.models import User
 from jiefen.demo.docket import run_filing_demo
+from jiefen.demo.holidays import seed_demo_holidays
 from jiefen.demo.intake import run_intake_demo
 from jiefen.demo.mediation import run_mediation_demo
 from jiefen.demo.staff import DEMO_PASSWORD, seed_defendant_login, seed_staff
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("· 创建演示法院、金融机构、调解组织、公证处和工作人员")
         seed_staff()
+        seed_demo_holidays(self.stdout)
         self._run_pipeline(options["cases"])
         seed_defendant_login()
         self._print_logins()
@@ -71,11 +73,13 @@ class Command(BaseCommand):
             )
 
     def _serve(self, port: int) -> None:
+        # The same worker a deployment runs: tasks plus the periodic sweeps (`jiefen worker`).
         worker = subprocess.Popen(
-            [sys.executable, "-m", "jiefen.manage", "db_worker"], env=os.environ.copy()
+            [sys.executable, "-m", "jiefen.manage", "worker"], env=os.environ.copy()
         )
         self.stdout.write(
-            f"\n任务进程已启动（pid {worker.pid}）。网站：http://127.0.0.1:{port}/ （Ctrl-C 退出）"
+            f"\n任务进程（含定时任务）已启动（pid {worker.pid}）。"
+            f"网站：http://127.0.0.1:{port}/ （Ctrl-C 退出）"
         )
         try:
             # DEBUG is off in the demo: serve the static files (CSS, JS) anyway (--insecure).

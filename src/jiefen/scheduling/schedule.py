@@ -1,0 +1,33 @@
+"""Every periodic job of jiefen, in one place: adding a job is one line here.
+
+Each job is a `django.tasks` task of its stage app that takes the slot's `timestamp` and calls an
+idempotent action as the system. The cron lines are settings (`jiefen.settings.tasks`), read in
+TIME_ZONE. `periodic_id` tells two schedules of the same task apart in the claim table.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.tasks import Task
+from django_tasks_concurrent import periodic
+
+from jiefen.intake.tasks import resume_stale_batches
+from jiefen.mediation.tasks import (
+    expire_mediations_task,
+    payment_orders_take_effect_task,
+    sweep_missed_instalments_task,
+)
+
+# Date-driven sweeps: the legal consequence of a day having passed (deadline, objection period,
+# grace period). Each runs daily and again as an hourly catch-up.
+DAILY_SWEEPS: tuple[Task, ...] = (
+    expire_mediations_task,
+    payment_orders_take_effect_task,
+    sweep_missed_instalments_task,
+)
+
+for sweep in DAILY_SWEEPS:
+    periodic(cron=settings.JIEFEN_SWEEP_DAILY_CRON, periodic_id="daily")(sweep)
+    periodic(cron=settings.JIEFEN_SWEEP_CATCH_UP_CRON, periodic_id="catch-up")(sweep)
+
+periodic(cron=settings.JIEFEN_INTAKE_RESUME_CRON)(resume_stale_batches)
