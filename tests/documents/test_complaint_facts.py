@@ -147,3 +147,40 @@ def test_registered_mortgage_claims_priority_with_its_number(
             f"请求确认原告对被告{debtor}提供的渝(2021)江北区不动产权第000123号房屋"
             "折价或者拍卖、变卖所得价款在最高债权额300,000.00元范围内享有优先受偿权"
         ) in text
+
+
+@pytest.mark.parametrize(
+    ("elements", "claim", "absent"),
+    [
+        (
+            {"guarantees": [{"name": "王五", "kind": "general", "limit": "20000.00"}]},
+            "请求判令保证人王五在保证限额20,000.00元范围内对被告张三的上述债务"
+            "经依法强制执行后仍不能履行的部分承担清偿责任",
+            "连带",
+        ),
+        # A guarantee whose type the data does not give is never read as joint.
+        ({"guarantees": [{"name": "王五"}]}, "承担保证责任（保证方式未载明）", "连带"),
+        (
+            {"collateral": {"description": "渝A12345号小型轿车", "kind": "movable_mortgage"}},
+            "请求确认原告对被告张三提供的渝A12345号小型轿车折价或者拍卖、变卖所得价款"
+            "在上述债权范围内享有优先受偿权",
+            "正式登记",
+        ),
+        (
+            {"collateral": {"description": "定期存单", "kind": "pledge", "registered": False}},
+            "否",
+            "优先受偿权",
+        ),
+    ],
+)
+def test_security_claims_follow_the_facts(
+    make_case: Callable[..., Case], elements: dict[str, Any], claim: str, absent: str
+) -> None:
+    from jiefen.cases.elements import complaint_elements
+
+    rows = {r.key: r.text for r in complaint_elements(make_case(elements=elements))}
+    text = "".join(rows.values())
+    assert claim in rows["guarantee_claim"]
+    assert absent not in text
+    if elements.get("collateral", {}).get("kind") == "movable_mortgage":
+        assert "未经登记不得对抗善意第三人" in rows["security_registration"]
