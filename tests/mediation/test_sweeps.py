@@ -21,6 +21,7 @@ import pytest
 from croniter import croniter
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from django_tasks_concurrent.models import PeriodicDefer
 from django_tasks_concurrent.periodic_tasks import registered_periodic_tasks
 from django_tasks_concurrent.scheduler import defer_periodic_tasks
@@ -31,6 +32,10 @@ from jiefen.accounts.models import Organisation, Role, User
 from jiefen.audit.models import AuditRecord
 from jiefen.cases.models import Case, CaseEvent
 from jiefen.cases.states import State
+from jiefen.intake.actions import create_batch
+from jiefen.intake.generator import generate_rows, render
+from jiefen.intake.models import Batch, BatchStatus
+from jiefen.intake.tasks import resume_stale_batches
 from jiefen.mediation import actions
 from jiefen.mediation.models import MediationCase, Outcome, PaymentOrder, PlanStatus
 
@@ -181,6 +186,25 @@ def test_scheduled_sweeps_expire_mediation_and_make_orders_effective_once(
     assert _sweep_results("payment_orders_take_effect_task") == [1, 0]
     due.refresh_from_db()
     assert due.effective_on == date(2024, 10, 9)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduled_resume_queues_a_batch_whose_worker_died_and_not_a_fresh_one(
+    court: Organisation, bank: Organisation
+) -> None:
+    rows, _ = generate_rows("financial_loan", 5, seed=9)
+    stalled, _ = create_batch(bank, court, render(rows, "financial_loan"), "a.csv", by=None)
+    fresh, _ = create_batch(bank, court, render(rows[:2], "financial_loan"), "b.csv", by=None)
+    # The stalled batch's worker was killed long ago: no progress since.
+    old = timezone.now() - timedelta(seconds=settings.JIEFEN_INTAKE_RESUME_AFTER + 60)
+    Batch.objects.filter(pk=stalled.pk).update(
+        status=BatchStatus.RUNNING, created_at=old, heartbeat_at=old
+    )
+    assert resume_stale_batches.call() == [stalled.pk]
+    _run_queue()
+    stalled.refresh_from_db()
+    assert stalled.status == BatchStatus.DONE and stalled.accepted == 5
+    assert Batch.objects.get(pk=fresh.pk).status == BatchStatus.QUEUED
 
 
 # --- (c) two sweeps at once ---
