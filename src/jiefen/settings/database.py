@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from jiefen.files import ensure_private_dir, restrict_umask
 from jiefen.settings.env import VAR_DIR, env
 
 _default_url = f"sqlite:///{VAR_DIR / 'jiefen.sqlite3'}"
@@ -12,8 +13,9 @@ _config = dj_database_url.parse(env("DATABASE_URL", _default_url), conn_max_age=
 
 # Every command may be the first one run on a fresh clone (`jiefen demo`, `jiefen migrate`, ...):
 # the working directory and the SQLite file's folder exist before anything opens them, readable
-# by the owner alone (they hold personal data).
-VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+# by the owner alone (they hold personal data), and so is every file the process creates.
+restrict_umask()
+ensure_private_dir(VAR_DIR)
 
 if _config["ENGINE"] == "django.db.backends.sqlite3":
     if _config["NAME"] and _config["NAME"] != ":memory:":
