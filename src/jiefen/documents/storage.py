@@ -7,13 +7,14 @@ name carries a random suffix, and the database row holding the hash is append-on
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from jiefen.files import write_private
 
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff.-]+")
 
@@ -37,12 +38,7 @@ def store(data: bytes, *, folder: str, name: str, ext: str) -> StoredFile:
     """Write `data` to documents/<folder>/<name>-<random>.<ext>; return path, hash and size."""
     safe = _UNSAFE.sub("_", name)[:60]
     rel = f"documents/{folder}/{safe}-{secrets.token_hex(4)}.{ext}"
-    target = Path(settings.JIEFEN_VAR_DIR) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".part")
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, target)
+    write_private(Path(settings.JIEFEN_VAR_DIR) / rel, data)  # 0600 in 0700 folders
     return StoredFile(rel, sha256(data), len(data))
 
 
