@@ -32,6 +32,36 @@ def _cipher() -> AESGCM:
 
 
 @cache
+def _file_cipher(purpose: str) -> AESGCM:
+    """A key of its own per kind of file, derived from the field key (never the field key)."""
+    key = settings.JIEFEN_FIELD_KEY
+    root = (
+        base64.urlsafe_b64decode(key)
+        if key
+        else hashlib.sha256(("field-key:" + settings.SECRET_KEY).encode()).digest()
+    )
+    return AESGCM(hmac.digest(root, f"file:{purpose}".encode(), "sha256"))
+
+
+FILE_MAGIC = b"JFENC1"
+
+
+def encrypt_file(data: bytes, purpose: str) -> bytes:
+    """magic ‖ nonce ‖ AES-256-GCM(data): a whole file (e.g. a bank's upload) at rest."""
+    nonce = os.urandom(_NONCE)
+    return FILE_MAGIC + nonce + _file_cipher(purpose).encrypt(nonce, data, purpose.encode())
+
+
+def decrypt_file(blob: bytes, purpose: str) -> bytes:
+    """The clear file; raises `cryptography.exceptions.InvalidTag` if it was changed."""
+    if not blob.startswith(FILE_MAGIC):
+        raise ValueError("not an encrypted file")
+    nonce = blob[len(FILE_MAGIC) : len(FILE_MAGIC) + _NONCE]
+    body = blob[len(FILE_MAGIC) + _NONCE :]
+    return _file_cipher(purpose).decrypt(nonce, body, purpose.encode())
+
+
+@cache
 def _index_key() -> bytes:
     return hashlib.sha256(("blind-index:" + settings.SECRET_KEY).encode()).digest()
 

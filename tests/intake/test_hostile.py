@@ -113,3 +113,113 @@ def test_refused_upload_creates_no_batch(
     with pytest.raises(FileRefused):
         create_batch(bank, court, b"\x00\x01binary", "x.csv", by=agent)
     assert Batch.objects.count() == 0
+
+
+def _bomb_of_repeated_cells(rows: int = 15_000) -> bytes:
+    """An XLSX whose one sheet is rows of near-identical cells: about 100:1, as in the probe
+    (a 4.9 MB file of 127:1 inflated to 618 MB and took the web process to 2 GB)."""
+    import random
+
+    rnd = random.Random(7)
+    sheet = io.StringIO()
+    sheet.write(
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet '
+        'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    )
+    for r in range(1, rows + 1):
+        cells = "".join(
+            f'<c t="inlineStr"><is><t>重复内容{rnd.randrange(100) if c == 0 else ""}</t></is></c>'
+            for c in range(20)
+        )
+        sheet.write(f'<row r="{r}">{cells}</row>')
+    sheet.write("</sheetData></worksheet>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook/>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet.getvalue())
+    return out.getvalue()
+
+
+@pytest.fixture
+def no_parsing(monkeypatch: Any) -> None:
+    """Opening a workbook or parsing a table fails the test."""
+    import fastexcel
+    import openpyxl
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the file was parsed")
+
+    monkeypatch.setattr(fastexcel, "read_excel", forbidden)
+    monkeypatch.setattr(openpyxl, "load_workbook", forbidden)
+    monkeypatch.setattr(reader, "read_table", forbidden)
+    monkeypatch.setattr("jiefen.intake.actions.read_table", forbidden)
+
+
+def test_bomb_of_repeated_cells_is_refused_without_opening_it(
+    client: Any, court: Any, agent: Any, intake_dir: Any, no_parsing: None
+) -> None:
+    bomb = _bomb_of_repeated_cells()
+    with zipfile.ZipFile(io.BytesIO(bomb)) as z:
+        inflated = sum(m.file_size for m in z.infolist())
+    assert 60 < inflated / len(bomb) < 150  # passed the old 150:1 check
+    client.force_login(agent)
+    file = io.BytesIO(bomb)
+    file.name = "bomb.xlsx"
+    response = client.post("/intake/", {"file": file, "court": court.pk}, follow=True)
+    page = response.content.decode()
+    assert "文件未被接收" in page and "疑似压缩炸弹" in page and "压缩比异常" in page
+    assert Batch.objects.count() == 0
+    assert not list(intake_dir.rglob("*.enc"))
+
+
+def test_an_upload_is_stored_and_queued_not_parsed_in_the_request(
+    client: Any,
+    court: Any,
+    agent: Any,
+    rows: Callable[..., Any],
+    intake_dir: Any,
+    monkeypatch: Any,
+    no_parsing: None,
+) -> None:
+    """The page and the API store the file and queue it; the worker parses it."""
+    from jiefen.intake.actions import process_batch
+
+    client.force_login(agent)
+    file = io.BytesIO(_xlsx(rows(n=3, seed=61)))
+    file.name = "ok.xlsx"
+    response = client.post("/intake/", {"file": file, "court": court.pk})
+    assert response.status_code == 302
+    batch = Batch.objects.get()
+    assert (batch.status, batch.rows_total, batch.accepted) == ("queued", 0, 0)
+    api_file = io.BytesIO(render(rows(n=2, seed=62), "financial_loan"))
+    api_file.name = "api.csv"
+    answer = client.post("/api/v1/batches", {"court": court.code, "file": api_file})
+    assert answer.status_code == 201 and answer.json()["status"] == "queued"
+    monkeypatch.undo()  # the worker may parse
+    done = process_batch(batch.pk)
+    assert (done.status, done.rows_total, done.accepted, done.case_type) == (
+        "done",
+        3,
+        3,
+        "financial_loan",
+    )
+
+
+def test_a_bad_header_found_by_the_worker_is_shown_on_the_batch_page(
+    client: Any, court: Any, agent: Any, intake_dir: Any
+) -> None:
+    from openpyxl import Workbook
+
+    from jiefen.intake.actions import create_batch, process_batch
+
+    book = Workbook()
+    book.active.append(["姓名", "金额"])
+    book.active.append(["张三", "100"])
+    out = io.BytesIO()
+    book.save(out)
+    batch, _ = create_batch(agent.organisation, court, out.getvalue(), "x.xlsx", by=agent)
+    assert process_batch(batch.pk).status == "failed"
+    client.force_login(agent)
+    page = client.get(f"/intake/batches/{batch.pk}/").content.decode()
+    assert "无法识别批次类型" in page

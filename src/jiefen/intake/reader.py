@@ -1,12 +1,18 @@
 """Reading a batch file into a table of strings, refusing hostile files early and cheaply.
 
+Two steps. `sniff` runs in the web request and does only what is cheap and bounded (size, file
+type, the text encoding of the head and the CSV header, the XLSX zip directory); `read_table`,
+which parses the whole file, runs in the task worker, never in a request.
+
 Every refusal happens within bounded memory and time and says why in Chinese:
 - files above `MAX_BYTES` are refused before being read;
 - CSV: binary content (NUL bytes, control characters), an XLSX or other archive with a .csv
   name, UTF-16, and text that is neither UTF-8 nor GB18030 (the superset of GBK that Chinese
   bank systems export) are refused;
 - XLSX: the zip directory is checked before anything is decompressed (member count, total
-  uncompressed size, compression ratio: zip bombs), XML members are scanned (bounded) for
+  uncompressed size, compression ratio of each member and of the whole archive: zip bombs; real
+  sheets compress about 10:1, a bomb of repeated cells 100:1 and more), XML members are scanned
+  (bounded) for
   DOCTYPE/ENTITY declarations (entity expansion tricks), and the sheet's declared dimension is
   checked against the row and column limits before the sheet is parsed;
 - more than `MAX_ROWS` data rows or `MAX_COLUMNS` columns are refused.
@@ -15,6 +21,8 @@ Cells are read as text; the validator parses them, so a cell is never silently c
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
 import re
 import zipfile
@@ -29,9 +37,12 @@ MAX_BYTES: int = getattr(settings, "JIEFEN_INTAKE_MAX_BYTES", 200 * 1024 * 1024)
 MAX_ROWS: int = getattr(settings, "JIEFEN_INTAKE_MAX_ROWS", 200_000)
 MAX_COLUMNS = 200
 MAX_ZIP_MEMBERS = 2_000
-MAX_UNCOMPRESSED = 600 * 1024 * 1024
-MAX_RATIO = 150  # XML compresses well, but not 150:1 on any real sheet of this size
+# What a sheet of MAX_ROWS rows inflates to, and the compression a real sheet never reaches
+# (generated and Excel-saved sheets compress about 10:1).
+MAX_UNCOMPRESSED: int = getattr(settings, "JIEFEN_INTAKE_MAX_UNCOMPRESSED", 700 * 1024 * 1024)
+MAX_RATIO: int = getattr(settings, "JIEFEN_INTAKE_MAX_ZIP_RATIO", 60)
 RATIO_FLOOR = 2 * 1024 * 1024  # small members may compress further; they cannot bomb
+_HEAD = 1024 * 1024  # what the request reads of a CSV: enough for the encoding and the header
 _SCAN = 64 * 1024
 
 _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
@@ -49,8 +60,14 @@ class Table:
     encoding: str
 
 
-def read_table(data: bytes, file_name: str) -> Table:
-    """Parse `data` (CSV or XLSX, decided by content and name) into a Table, or refuse it."""
+@dataclass(frozen=True)
+class Sniffed:
+    kind: str  # "csv" | "xlsx"
+    case_type: str  # "" for an XLSX: its header is read by the worker
+
+
+def _kind(data: bytes, file_name: str) -> str:
+    """csv or xlsx, from the name and the content, which must agree."""
     if len(data) > MAX_BYTES:
         raise FileRefused(
             f"文件过大（{len(data) // 1024 // 1024} MB），上限为 {MAX_BYTES // 1024 // 1024} MB"
@@ -62,27 +79,51 @@ def read_table(data: bytes, file_name: str) -> Table:
     if name.endswith((".xlsx", ".xlsm")):
         if not is_zip:
             raise FileRefused("文件扩展名为 .xlsx，但内容不是 Excel 工作簿")
-        frame, encoding = _read_xlsx(data), "xlsx"
-    elif name.endswith(".xls"):
+        return "xlsx"
+    if name.endswith(".xls"):
         raise FileRefused("不支持旧版 .xls 格式，请另存为 .xlsx 或 CSV")
+    if is_zip or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileRefused("文件内容是压缩包或 Excel 文件，与 .csv 扩展名不符")
+    return "csv"
+
+
+def sniff(data: bytes, file_name: str) -> Sniffed:
+    """The checks an upload gets in the request, before a batch is created: bounded work only.
+
+    An XLSX's zip directory is checked without inflating the sheet (bombs are refused here);
+    a CSV's head is decoded and its header checked. Nothing is parsed beyond the header.
+    """
+    kind = _kind(data, file_name)
+    if kind == "xlsx":
+        _check_zip(data)
+        return Sniffed("xlsx", "")
+    text, _encoding = _decode(data[:_HEAD], partial=len(data) > _HEAD)
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    if first_line.count(",") + 1 > MAX_COLUMNS:
+        raise FileRefused(f"列数超过上限 {MAX_COLUMNS}")
+    headers = [h.strip() for h in next(csv.reader([first_line.rstrip("\r")]), [])]
+    return Sniffed("csv", _case_type(headers))
+
+
+def read_table(data: bytes, file_name: str) -> Table:
+    """Parse `data` (CSV or XLSX, decided by content and name) into a Table, or refuse it.
+
+    The full parse: run it in the task worker, never in a web request.
+    """
+    if _kind(data, file_name) == "xlsx":
+        frame, encoding = _read_xlsx(data), "xlsx"
     else:
-        if is_zip or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise FileRefused("文件内容是压缩包或 Excel 文件，与 .csv 扩展名不符")
         text, encoding = _decode(data)
         frame = _read_csv(text)
     return _to_table(frame, encoding)
 
 
-def sniff(data: bytes, file_name: str) -> Table:
-    """The checks an upload gets before a batch is created (the full read, which is fast)."""
-    return read_table(data, file_name)
-
-
 # --------------------------------------------------------------------------- CSV
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    head = data[: 1024 * 1024]
+def _decode(data: bytes, *, partial: bool = False) -> tuple[str, str]:
+    """Text and encoding; `partial` when `data` is a head cut anywhere (even inside a character)."""
+    head = data[:_HEAD]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefused("文件为 UTF-16 编码，请另存为 UTF-8 或 GBK 编码的 CSV")
     if b"\x00" in head:
@@ -91,7 +132,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         data = data[3:]
     for encoding in ("utf-8", "gb18030"):
         try:
-            text = data.decode(encoding)
+            text = codecs.getincrementaldecoder(encoding)().decode(data, final=not partial)
         except UnicodeDecodeError:
             continue
         sample = text[:_SCAN]
@@ -140,7 +181,15 @@ def _check_zip(data: bytes) -> None:
             raise FileRefused("Excel 文件内部结构异常（成员过多）")
         total = sum(m.file_size for m in members)
         if total > MAX_UNCOMPRESSED:
-            raise FileRefused("Excel 文件解压后体积异常（疑似压缩炸弹），已拒绝")
+            raise FileRefused(
+                f"Excel 文件解压后体积过大（{total // 1024 // 1024} MB，上限为 "
+                f"{MAX_UNCOMPRESSED // 1024 // 1024} MB，疑似压缩炸弹），已拒绝"
+            )
+        if total > RATIO_FLOOR and total > MAX_RATIO * len(data):
+            raise FileRefused(
+                f"Excel 文件压缩比异常（{total // max(len(data), 1)}:1，正常表格约 10:1，"
+                "疑似压缩炸弹），已拒绝"
+            )
         for m in members:
             if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
                 raise FileRefused("Excel 文件压缩比异常（疑似压缩炸弹），已拒绝")
@@ -182,10 +231,8 @@ def _read_xlsx(data: bytes) -> pl.DataFrame:
 # --------------------------------------------------------------------------- common
 
 
-def _to_table(frame: pl.DataFrame, encoding: str) -> Table:
-    if frame.height > MAX_ROWS:
-        raise FileRefused(f"数据行数超过上限 {MAX_ROWS} 行，请拆分为多个批次")
-    headers = [str(h).strip() for h in frame.columns]
+def _case_type(headers: list[str]) -> str:
+    """The batch's case type from its header row, or a refusal naming what is missing."""
     case_type = detect_case_type(headers)
     if case_type is None:
         raise FileRefused(
@@ -194,6 +241,14 @@ def _to_table(frame: pl.DataFrame, encoding: str) -> Table:
     missing = [c.header for c in columns_for(case_type) if c.required and c.header not in headers]
     if missing:
         raise FileRefused("缺少必填列：" + "、".join(missing))
+    return case_type
+
+
+def _to_table(frame: pl.DataFrame, encoding: str) -> Table:
+    if frame.height > MAX_ROWS:
+        raise FileRefused(f"数据行数超过上限 {MAX_ROWS} 行，请拆分为多个批次")
+    headers = [str(h).strip() for h in frame.columns]
+    case_type = _case_type(headers)
     rename: dict[str, str] = {}
     seen: dict[str, str] = {}
     for original, header in zip(frame.columns, headers, strict=True):
