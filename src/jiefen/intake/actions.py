@@ -17,10 +17,8 @@ import hashlib
 import logging
 import operator
 import time
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +30,7 @@ from jiefen.accounts.models import Organisation, User
 from jiefen.audit.chain import append as audit
 from jiefen.cases.models import Case, Series
 from jiefen.cases.states import BY_NAME, State
+from jiefen.intake import uploads
 from jiefen.intake.bulk import insert_rows
 from jiefen.intake.format import MONEY_KEYS
 from jiefen.intake.models import Batch, BatchError, BatchStatus, ErrorKind, Policy
@@ -49,7 +48,7 @@ from jiefen.intake.prepare import (
     Prepared,
     prepared_slices,
 )
-from jiefen.intake.reader import FileRefused, read_table
+from jiefen.intake.reader import FileRefused, read_table, sniff
 from jiefen.intake.screening import Screener
 from jiefen.intake.validate import DuplicateCheck, RowError
 from jiefen.settings.env import env
@@ -77,12 +76,6 @@ def _throttle() -> None:
     )
     if pause:
         time.sleep(pause / 1000)
-
-
-def storage_dir() -> Path:
-    path = Path(settings.JIEFEN_VAR_DIR) / "intake"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 # --------------------------------------------------------------------------- create
@@ -120,21 +113,16 @@ def create_batch(
     existing = find_existing(institution, sha256, key)
     if existing is not None:
         return existing, False
-    table = read_table(data, file_name)  # refuses hostile files before anything is stored
-    suffix = ".xlsx" if table.encoding == "xlsx" else ".csv"
-    path = storage_dir() / f"{sha256}{suffix}"
-    if not path.exists():
-        # A private temporary name per writer: concurrent uploads of the same file each replace
-        # the target atomically with identical bytes instead of racing on one ".part" file.
-        tmp = path.with_suffix(f".{uuid.uuid4().hex}.part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    # Bounded checks only (type, encoding, header, zip bombs); the worker parses the file.
+    sniffed = sniff(data, file_name)
+    # Encrypted at rest; concurrent uploads of the same file each replace it atomically.
+    path = uploads.save(data, sha256)
     try:
         with transaction.atomic():
             batch = Batch.objects.create(
                 institution=institution,
                 court=court,
-                case_type=table.case_type,
+                case_type=sniffed.case_type,  # an XLSX's is set by the worker
                 file_name=file_name[:255],
                 uploaded_by=by,
                 policy=policy,
@@ -142,7 +130,6 @@ def create_batch(
                 file_size=len(data),
                 stored_path=str(path),
                 idempotency_key=key,
-                rows_total=table.frame.height,
             )
             audit(
                 actor_id=by.pk if by else None,
@@ -152,8 +139,8 @@ def create_batch(
                 payload={
                     "sha256": sha256,
                     "file": file_name,
-                    "rows": batch.rows_total,
-                    "case_type": table.case_type,
+                    "size": len(data),
+                    "case_type": sniffed.case_type,
                     "policy": policy,
                 },
             )
@@ -178,9 +165,15 @@ def process_batch(batch_id: int) -> Batch:
         status=BatchStatus.RUNNING, heartbeat_at=timezone.now()
     )
     try:
-        table = read_table(Path(batch.stored_path).read_bytes(), batch.file_name)
-    except (FileRefused, OSError) as exc:
+        table = read_table(uploads.load(batch.stored_path), batch.file_name)
+    except (FileRefused, uploads.UnreadableUpload) as exc:
         return _fail(batch, str(exc))
+    if (batch.rows_total, batch.case_type) != (table.frame.height, table.case_type):
+        # The request only sniffed the file; the parse decides its size and (XLSX) its type.
+        batch.rows_total, batch.case_type = table.frame.height, table.case_type
+        Batch.objects.filter(pk=batch_id).update(
+            rows_total=batch.rows_total, case_type=batch.case_type
+        )
     as_of = timezone.localdate(batch.created_at)
     screener = Screener(batch.court.interest_cap_policy or "24pct", batch.court.province, as_of)
     start = batch.rows_done
