@@ -6,6 +6,12 @@ official PDFs are signed with the court's seal certificate (PAdES): either each 
 (受理案件通知书 / 应诉通知书) lists the SHA-256 of every other document served with it and is
 the signed PDF. `packet` links such a document to the signed cover that covers its hash (the
 cover itself has `packet` empty). `signed` means "carries or is covered by the court's seal".
+
+`issued_for` names the occasion a document was issued for (batch filing: ``filing``; a summons:
+``hearing:<date and time>``). The database holds at most one document per case, kind, recipient
+and occasion, so a re-run batch chunk can never issue a second set, while a summons for a new
+hearing date is a new occasion and is accepted. Documents without an occasion (Word copies,
+single documents issued on request) are not constrained.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 
 class DocumentFormat(models.TextChoices):
@@ -61,6 +69,7 @@ class StoredDocument(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64)
     size = models.PositiveIntegerField("大小（字节）")
     signed = models.BooleanField("已签章", default=False)
+    issued_for = models.CharField("签发事由", max_length=80, blank=True, default="")
     packet = models.ForeignKey(
         "self",
         null=True,
@@ -84,6 +93,19 @@ class StoredDocument(models.Model):
         verbose_name_plural = "文书"
         ordering = ["id"]
         indexes = [models.Index(fields=["case", "kind"])]
+        constraints = [
+            # One document per case, kind, recipient (the claimant has no party row: 0) and
+            # occasion; NULL party would otherwise make every claimant document distinct.
+            models.UniqueConstraint(
+                F("case"),
+                F("kind"),
+                Coalesce(F("party"), Value(0)),
+                F("issued_for"),
+                condition=~Q(issued_for=""),
+                name="document_once_per_occasion",
+                violation_error_message="该文书已为同一事由签发给该受送达人，不重复签发",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title}（{self.recipient}）" if self.recipient else self.title
