@@ -36,9 +36,10 @@ def test_move_writes_state_and_event(make_case, make_user, bank):
 
 
 def test_move_from_wrong_state_is_refused_in_chinese(make_case, make_user):
-    case = make_case()
+    judge = make_user(Role.JUDGE)
+    case = make_case(judge=judge)
     with pytest.raises(TransitionRefused, match="不能「宣判」"):
-        transition(case, "pronounce_judgment", by=make_user(Role.JUDGE))
+        transition(case, "pronounce_judgment", by=judge)
     case.refresh_from_db()
     assert case.state == State.RECEIVED
 
@@ -52,17 +53,22 @@ def test_guard_refuses_mediation_without_mediator(make_case, make_user):
     assert case.state == State.IN_MEDIATION and case.mediator == mediator
 
 
-def test_filing_needs_a_case_number(make_case):
+def test_filing_needs_a_case_number_which_the_move_itself_gives(make_case, make_user):
+    admin = make_user(Role.PLATFORM_ADMIN)
     case = transition(make_case(), "screen", by=None)
-    assert "file" not in {t.name for t in allowed_transitions(case)}
-    case.case_number = "（2025）渝0105民初1号"
-    assert "file" in {t.name for t in allowed_transitions(case)}
+    assert "file" in {t.name for t in allowed_transitions(case)}  # offered: filing numbers it
+    with pytest.raises(TransitionRefused, match="尚未编立案号"):
+        transition(case, "file", by=admin)
+    case = transition(case, "file", by=admin, case_number="（2025）渝0105民初1号")
+    assert case.state == State.FILED
 
 
 def test_bulk_move_is_idempotent_and_skips_other_states(make_case):
     cases = [make_case() for _ in range(5)]
     transition(cases[0], "screen", by=None)
     moved = transition_many([c.pk for c in cases], "screen", by=None)
-    assert sorted(moved) == sorted(c.pk for c in cases[1:])
-    assert transition_many([c.pk for c in cases], "screen", by=None) == []
+    assert sorted(moved.moved) == sorted(c.pk for c in cases[1:])
+    assert list(moved.refused) == [cases[0].pk]
+    again = transition_many([c.pk for c in cases], "screen", by=None)
+    assert again.moved == [] and len(again.refused) == 5
     assert CaseEvent.objects.filter(transition="screen").count() == 5

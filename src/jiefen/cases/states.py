@@ -1,8 +1,10 @@
 """The case lifecycle as one transition table (rule 3 of the architecture).
 
-Each move is named, has a guard (a function that returns a refusal reason in Chinese, or None)
-and one line of legal meaning. `allowed_transitions(case)` drives the buttons in the UI; the
-actions in `jiefen.cases.actions` refuse any move that is not in this table.
+Each move is named, has a guard (a function that returns a refusal reason in Chinese, or None),
+the roles that may make it (`actors`, with `SYSTEM` for sweeps, workers and the borrower portal)
+and one line of legal meaning. The actions in `jiefen.cases.actions` refuse any move that is not
+in this table, from a state it does not leave, whose guard fails or by a role not among its
+actors; `jiefen.cases.access.allowed_events(case, user)` drives the buttons in the UI.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models
+
+from jiefen.accounts.models import Role
 
 if TYPE_CHECKING:
     from jiefen.cases.models import Case
@@ -66,14 +70,38 @@ def _has_notary(case: Case) -> str | None:
     return None if case.notary_office_id else "尚未选择公证机构"
 
 
+# No signed-in user: a periodic sweep, a worker, or the borrower portal acting for a borrower it
+# identified by case code and one-time code. Only moves listing it may happen with `by=None`.
+SYSTEM = "system"
+
+
 @dataclass(frozen=True)
 class Transition:
+    """One allowed move.
+
+    `guard` must hold before the move (it decides whether a button is offered); `requires` is
+    what the move's own field changes must supply (e.g. the case number given at filing), checked
+    on the case as changed when the move is made. `actors` are the roles (and `SYSTEM`) that may
+    make it; an empty set would mean nobody, which the tests forbid.
+    """
+
     name: str
     label: str
     sources: tuple[State, ...]
     target: State
     meaning: str
     guard: Guard = _always
+    requires: Guard = _always
+    actors: frozenset[str] = frozenset()
+
+
+# The claimant's side submits and screens its batches; the intake worker screens API batches.
+_CLAIMANT_SIDE = frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN, SYSTEM})
+# Judicial confirmation and notarization are applied for by the parties; the mediator (or the
+# platform's administrator for the mediation centre) files the joint application for them.
+_APPLICANTS = frozenset({Role.BANK_AGENT, Role.MEDIATOR, Role.PLATFORM_ADMIN})
+# Rulings, orders and hearings are judicial acts: the judge alone.
+_JUDGE = frozenset({Role.JUDGE})
 
 
 _ENFORCEABLE_TITLES = (
@@ -90,6 +118,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.RECEIVED,),
         State.SCREENING,
         "Intake checks caps, limitation and reachability before any procedure starts.",
+        actors=_CLAIMANT_SIDE,
     ),
     Transition(
         "open_mediation",
@@ -97,7 +126,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.SCREENING,),
         State.IN_MEDIATION,
         "Pre-litigation mediation with the parties' consent (民诉法 Art. 125; 民诉前调 number).",
-        _has_mediator,
+        requires=_has_mediator,
+        actors=frozenset({Role.PLATFORM_ADMIN, SYSTEM}),
     ),
     Transition(
         "sign_agreement",
@@ -105,6 +135,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.IN_MEDIATION,),
         State.MEDIATED,
         "Both parties and the mediator sign a mediation agreement (人民调解法 Arts. 28-31).",
+        actors=frozenset({SYSTEM}),
     ),
     Transition(
         "fail_mediation",
@@ -112,6 +143,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.SCREENING, State.IN_MEDIATION),
         State.AWAITING_FILING,
         "Mediation failed, declined or expired: the claim goes to filing with what is known.",
+        actors=frozenset({Role.MEDIATOR, Role.BANK_AGENT, Role.PLATFORM_ADMIN, SYSTEM}),
     ),
     Transition(
         "apply_confirmation",
@@ -119,6 +151,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.MEDIATED,),
         State.CONFIRMATION_PENDING,
         "Both parties apply within 30 days of the agreement taking effect (民诉法 Art. 205).",
+        actors=_APPLICANTS,
     ),
     Transition(
         "confirm_agreement",
@@ -126,6 +159,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.CONFIRMATION_PENDING,),
         State.CONFIRMED,
         "Ruling that the agreement is valid: an enforceable title (民诉法 Art. 206).",
+        actors=_JUDGE,
     ),
     Transition(
         "reject_confirmation",
@@ -133,6 +167,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.CONFIRMATION_PENDING,),
         State.AWAITING_FILING,
         "Application rejected: the parties may sue (民诉法 Art. 206).",
+        actors=_JUDGE,
     ),
     Transition(
         "apply_notarization",
@@ -140,7 +175,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.MEDIATED,),
         State.NOTARIZATION_PENDING,
         "The agreement goes to a notary as a debt instrument with enforcement effect.",
-        _has_notary,
+        requires=_has_notary,
+        actors=_APPLICANTS,
     ),
     Transition(
         "notarize",
@@ -148,6 +184,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.NOTARIZATION_PENDING,),
         State.NOTARIZED,
         "Notarized debt instrument with enforcement effect (民诉法 Art. 249).",
+        actors=frozenset({Role.NOTARY}),
     ),
     Transition(
         "apply_payment_order",
@@ -155,6 +192,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.SCREENING, State.MEDIATED),
         State.PAYMENT_ORDER_PENDING,
         "Creditor applies for a payment order for an undisputed money debt (民诉法 Art. 225).",
+        actors=frozenset({Role.BANK_AGENT}),
     ),
     Transition(
         "issue_payment_order",
@@ -162,6 +200,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.PAYMENT_ORDER_PENDING,),
         State.PAYMENT_ORDER_ISSUED,
         "Payment order issued within 15 days of acceptance (民诉法 Art. 227).",
+        actors=_JUDGE,
     ),
     Transition(
         "payment_order_objected",
@@ -169,6 +208,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.PAYMENT_ORDER_ISSUED,),
         State.AWAITING_FILING,
         "A valid written objection ends the procedure; it turns into litigation (Art. 228).",
+        actors=frozenset({Role.DEFENDANT, Role.JUDGE, SYSTEM}),
     ),
     Transition(
         "payment_order_takes_effect",
@@ -176,6 +216,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.PAYMENT_ORDER_ISSUED,),
         State.PAYMENT_ORDER_EFFECTIVE,
         "No objection within 15 days of receipt: the order is enforceable (Art. 227).",
+        actors=frozenset({SYSTEM}),
     ),
     Transition(
         "instalments_missed",
@@ -183,6 +224,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.MEDIATED,),
         State.AWAITING_FILING,
         "An unconfirmed agreement is not enforceable: a missed instalment sends it to filing.",
+        actors=frozenset({SYSTEM}),
     ),
     Transition(
         "file",
@@ -190,7 +232,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.SCREENING, State.AWAITING_FILING),
         State.FILED,
         "The court dockets the case: number, fee, procedure, assignment (民诉法 Art. 126).",
-        _has_case_number,
+        requires=_has_case_number,
+        actors=frozenset({Role.CLERK, Role.PLATFORM_ADMIN}),
     ),
     Transition(
         "serve",
@@ -198,6 +241,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.FILED,),
         State.SERVED,
         "Complaint copy and summons served (民诉法 Arts. 90, 128).",
+        actors=frozenset({Role.CLERK, SYSTEM}),
     ),
     Transition(
         "schedule_hearing",
@@ -206,6 +250,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.HEARING_SCHEDULED,
         "Hearing date fixed and summons issued (民诉法 Art. 139).",
         _has_judge,
+        actors=frozenset({Role.JUDGE, Role.CLERK}),
     ),
     Transition(
         "hold_hearing",
@@ -213,6 +258,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.HEARING_SCHEDULED,),
         State.HEARD,
         "Element-based hearing held, in default if the defendant was served and absent.",
+        actors=_JUDGE,
     ),
     Transition(
         "pronounce_judgment",
@@ -220,6 +266,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.HEARD,),
         State.JUDGED,
         "Judgment pronounced (民诉法 Art. 151).",
+        actors=_JUDGE,
     ),
     Transition(
         "appeal",
@@ -227,6 +274,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.JUDGED,),
         State.APPEALED,
         "A party appeals within the appeal period (民诉法 Art. 171).",
+        actors=frozenset({Role.DEFENDANT, Role.BANK_AGENT}),
     ),
     Transition(
         "take_effect",
@@ -234,6 +282,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.JUDGED,),
         State.EFFECTIVE,
         "The appeal period passed without appeal (民诉法 Art. 171).",
+        actors=frozenset({SYSTEM}),
     ),
     Transition(
         "withdraw",
@@ -241,6 +290,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.FILED, State.SERVED, State.HEARING_SCHEDULED, State.HEARD),
         State.WITHDRAWN,
         "Claimant withdraws; fee halved (办法 Art. 15).",
+        actors=frozenset({Role.BANK_AGENT, Role.JUDGE}),
     ),
     Transition(
         "apply_enforcement",
@@ -248,6 +298,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _ENFORCEABLE_TITLES,
         State.IN_ENFORCEMENT,
         "Creditor applies to enforce a title within 2 years (民诉法 Art. 250).",
+        actors=frozenset({Role.BANK_AGENT}),
     ),
     Transition(
         "terminate_for_now",
@@ -255,6 +306,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.IN_ENFORCEMENT,),
         State.TERMINATED_FOR_NOW,
         "No assets found: closed for now, may resume.",
+        actors=frozenset({Role.ENFORCEMENT_OFFICER}),
     ),
     Transition(
         "resume_enforcement",
@@ -262,6 +314,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.TERMINATED_FOR_NOW,),
         State.IN_ENFORCEMENT,
         "Assets found: execution resumes (执恢 number).",
+        actors=frozenset({Role.ENFORCEMENT_OFFICER}),
     ),
     Transition(
         "close",
@@ -269,18 +322,34 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.MEDIATED, *_ENFORCEABLE_TITLES, State.IN_ENFORCEMENT),
         State.CLOSED,
         "Debt fully performed or enforcement completed.",
+        actors=frozenset({Role.BANK_AGENT, Role.ENFORCEMENT_OFFICER, SYSTEM}),
     ),
 )
 
 BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
 
 
-def refusal(case: Case, transition: Transition) -> str | None:
-    """Why `transition` may not happen to `case` now, or None if it may."""
+def offer_refusal(case: Case, transition: Transition) -> str | None:
+    """Why `transition` cannot be offered for `case` now (state and guard), or None."""
     if case.state not in transition.sources:
         return f"案件当前状态为「{State(case.state).label}」，不能「{transition.label}」"
     return transition.guard(case)
 
 
+def refusal(case: Case, transition: Transition) -> str | None:
+    """Why `transition` may not happen to `case` as changed by the move, or None if it may."""
+    return offer_refusal(case, transition) or transition.requires(case)
+
+
+def actor_refusal(by_role: str | None, transition: Transition) -> str | None:
+    """Why a user of role `by_role` (None: the system) may not make this move, or None."""
+    if (by_role or SYSTEM) in transition.actors:
+        return None
+    if by_role is None:
+        return f"「{transition.label}」须由经办人员操作，系统不能自动执行"
+    return f"无权执行此操作：「{transition.label}」不属于{Role(by_role).label}的职权"
+
+
 def allowed_transitions(case: Case) -> list[Transition]:
-    return [t for t in TRANSITIONS if refusal(case, t) is None]
+    """Moves whose state and guard allow them now, whoever acts (see `access.allowed_events`)."""
+    return [t for t in TRANSITIONS if offer_refusal(case, t) is None]

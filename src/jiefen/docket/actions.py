@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from jiefen.accounts.models import Organisation, Role, User
 from jiefen.audit.chain import append as audit
-from jiefen.cases.actions import TransitionRefused, transition_many
+from jiefen.cases.actions import TransitionRefused, require, transition_many
 from jiefen.cases.models import Case, CaseParty, Contact, ContactKind, PartyRole, Series
 from jiefen.cases.numbering import take_numbers
 from jiefen.cases.states import BY_NAME, State
@@ -131,6 +131,7 @@ def file_cases(
     job: FilingJob | None = None,
 ) -> FilingResult:
     """File every case of `case_ids` that is filable (screening / awaiting_filing); one court."""
+    require(by, "file")
     filed_on = filed_on or timezone.localdate()
     params = current_parameters()
     calendar = HolidayCalendar.from_params(params)
@@ -210,21 +211,20 @@ def file_cases(
             result.fees_total += fee.payable - min(credits.get(case.pk, ZERO), fee.payable)
         Case.objects.bulk_update(
             cases,
-            [
-                "case_number",
-                "procedure",
-                "acceptance_fee",
-                "filed_on",
-                "judge",
-                "clerk",
-                "updated_at",
-            ],
+            ["case_number", "procedure", "acceptance_fee", "filed_on", "updated_at"],
             batch_size=500,
         )
         Filing.objects.bulk_create(filings, batch_size=500)
-        result.filed = transition_many(
+        # The move is checked while the cases still wait at the court (the filer's scope);
+        # the judge and clerk it assigns are written after it.
+        moved = transition_many(
             [c.pk for c in cases], "file", by=by, note=f"批量立案（{len(cases)}件）"
         )
+        if moved.refused:
+            # Numbers, filings and fees were written for every locked case: all or nothing.
+            raise TransitionRefused(next(iter(moved.refused.values())))
+        result.filed = moved.moved
+        Case.objects.bulk_update(cases, ["judge", "clerk"], batch_size=500)
         audit(
             actor_id=by.pk,
             action="docket.file_cases",
@@ -250,6 +250,7 @@ def start_filing(
     run_now: bool = False,
 ) -> FilingJob:
     """Record a filing job for a series (or given cases) and queue its task after commit."""
+    require(by, "docket.file_series")
     if series is not None and case_ids is None:
         case_ids = list(
             series.cases.filter(state__in=FILABLE).order_by("pk").values_list("pk", flat=True)

@@ -26,8 +26,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from jiefen.accounts.models import Organisation, User
+from jiefen.accounts.models import Organisation, Role, User
 from jiefen.audit.chain import append as audit
+from jiefen.cases.actions import TransitionRefused, require
 from jiefen.cases.models import Case, Series
 from jiefen.cases.states import BY_NAME, State
 from jiefen.intake import uploads
@@ -105,7 +106,14 @@ def create_batch(
     key: str | None = None,
     policy: str = Policy.REJECT_FAILED_ROWS,
 ) -> tuple[Batch, bool]:
-    """Register an upload; return (batch, created). Refuses unreadable files (FileRefused)."""
+    """Register an upload; return (batch, created). Refuses unreadable files (FileRefused).
+
+    Only the institution's own agent (or the administrator, or a command run by the operator)
+    submits a batch; anyone else is refused (TransitionRefused) before anything is read.
+    """
+    require(by, "intake.submit_batch")
+    if by is not None and by.role == Role.BANK_AGENT and by.organisation_id != institution.pk:
+        raise TransitionRefused("只能提交本机构的批量数据")
     if policy not in Policy.values:
         raise ValueError(f"unknown policy {policy!r}")
     key = (key or "").strip() or None

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiefen.accounts.models import Role, User
-from jiefen.cases.actions import transition_many
+from jiefen.cases.actions import ids_digest, require, transition_many
 from jiefen.cases.elements import cn_date
 from jiefen.cases.states import State
 from jiefen.documents.actions import issue_document
@@ -177,9 +177,8 @@ def staff_role(agreement: Agreement, by: User) -> SignerRole:
 
 def sign_many(agreement_ids: Iterable[int], *, by: User, ip: str | None) -> int:
     """An institution's agent or the mediator signs many agreements at once (logged-in signature)."""
+    require(by, "mediation.sign")
     ids = list(agreement_ids)
-    if by.role not in (Role.BANK_AGENT, Role.MEDIATOR):
-        raise ActionRefused("您不是调解协议的签署方")
     role = SignerRole.CLAIMANT if by.role == Role.BANK_AGENT else SignerRole.MEDIATOR
     qs = Agreement.objects.filter(pk__in=ids, mediation__case__state=State.IN_MEDIATION).exclude(
         signatures__role=role
@@ -215,7 +214,7 @@ def sign_many(agreement_ids: Iterable[int], *, by: User, ip: str | None) -> int:
                 len(rows),
                 role=str(role),
                 ip=ip,
-                agreements=[pk for pk, _ in rows][:1000],
+                **ids_digest([pk for pk, _ in rows]),
             )
         complete_signed([pk for pk, _ in rows])
     return len(rows)
@@ -245,7 +244,7 @@ def complete_signed(agreement_ids: list[int]) -> list[int]:
             "sign_agreement",
             by=None,
             note="调解协议经各方签署生效",
-        )
+        ).moved
     )
     done = [a for a in agreements if a.mediation.case_id in moved]
     Agreement.objects.filter(pk__in=[a.pk for a in done]).update(effective_on=on)

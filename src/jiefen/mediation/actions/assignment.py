@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from jiefen.accounts.models import MediationOrgKind, Organisation, Role, User
-from jiefen.cases.actions import transition_many
+from jiefen.cases.actions import require, transition_many
 from jiefen.cases.models import Case
 from jiefen.cases.states import State
 from jiefen.mediation.actions.common import (
@@ -108,6 +108,7 @@ def open_mediation(
 ) -> OpenResult:
     """Assign mediators, give 民诉前调 numbers and portal codes, move screened cases to mediation,
     and queue the notices to the borrowers. Set-based; cases not in `screening` are skipped."""
+    require(by, "open_mediation")
     on = as_of or today()
     if organisation.kind != "mediation_org":
         raise ActionRefused("只能指派给调解组织")
@@ -153,7 +154,7 @@ def open_mediation(
         )
         result.opened = transition_many(
             [c.pk for c in updates], "open_mediation", by=by, note=f"{organisation.name}诉前调解"
-        )
+        ).moved
         queue_case_notices(result.opened, "opened")
         audit(
             by,
@@ -166,7 +167,14 @@ def open_mediation(
 
 
 def reassign(case: Case, mediator: User, *, by: User) -> None:
-    """Manual reassignment, with the same conflict check as automatic assignment."""
+    """Manual reassignment, with the same conflict check as automatic assignment.
+
+    The centre may move a case to any mediator; a mediator only hands their own case to a
+    colleague of their own organisation.
+    """
+    require(by, "mediation.reassign", case)
+    if by.role == Role.MEDIATOR and mediator.organisation_id != by.organisation_id:
+        raise ActionRefused("调解员只能将案件改派给本调解组织的调解员")
     if mediator.role != Role.MEDIATOR:
         raise ActionRefused("只能改派给调解员")
     if Conflict.objects.filter(mediator=mediator, institution_id=case.institution_id).exists():

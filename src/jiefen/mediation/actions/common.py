@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jiefen.accounts.models import Organisation, User
 from jiefen.audit.chain import append
+from jiefen.cases.actions import TransitionRefused
 from jiefen.cases.numbering import take_case_numbers
 
 # Unambiguous characters (no 0/O, 1/I/L) so a borrower can read the code off an SMS.
@@ -20,8 +21,9 @@ CONFIRMATION_TYPE = "民特"
 PAYMENT_ORDER_TYPE = "民督"
 
 
-class ActionRefused(Exception):
-    """The action may not happen now; the message is for the user (Chinese)."""
+# One refusal type for every action: a page that catches it also catches a refused move or a
+# user who may not act (`jiefen.cases.actions.require`), never a 500.
+ActionRefused = TransitionRefused
 
 
 def today() -> date:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F
 
 from jiefen.accounts.models import Organisation, User
-from jiefen.cases.actions import transition_many
+from jiefen.cases.actions import require, transition_many
 from jiefen.cases.states import State
 from jiefen.law.money import ZERO, to_fen
 from jiefen.mediation import lawlinks, plans
@@ -89,7 +89,13 @@ def parse_csv(text: str) -> list[PaymentRow]:
 def record_payments(
     institution: Organisation, rows: list[PaymentRow], *, by: User | None, source: str = "api"
 ) -> PaymentReport:
-    """Match payments to plans by contract number and allocate them (set-based)."""
+    """Match payments to plans by contract number and allocate them (set-based).
+
+    Only the institution's own agent reports its payments (`mediation.record_payments`).
+    """
+    require(by, "mediation.record_payments")
+    if by is None or by.organisation_id != institution.pk:
+        raise ActionRefused("只能登记本机构案件的还款")
     report = PaymentReport()
     with transaction.atomic():
         known = set(
@@ -261,7 +267,7 @@ def sweep_missed(*, as_of: date | None = None, by: User | None = None) -> dict[s
             "instalments_missed",
             by=by,
             note="未经司法确认的调解协议未按期履行，转立案",
-        )
+        ).moved
         MediationCase.objects.filter(case_id__in=moved).update(
             outcome=Outcome.TO_FILING, failure_reason="未按期履行分期还款", closed_on=on
         )

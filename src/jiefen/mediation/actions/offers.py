@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jiefen.accounts.models import Role, User
+from jiefen.cases.actions import require
 from jiefen.cases.models import Case, Series
 from jiefen.cases.states import State
 from jiefen.law.money import to_fen
@@ -75,7 +76,8 @@ def set_rule(
     max_first_due_days: int = 30,
 ) -> SettlementRule:
     """An institution's agent sets the standing rule for a series (or for all its cases)."""
-    if by.role != Role.BANK_AGENT or by.organisation_id is None:
+    require(by, "mediation.set_rule")
+    if by.organisation_id is None:
         raise ActionRefused("只有金融机构经办人可以设置预设和解规则")
     if series is not None and series.institution_id != by.organisation_id:
         raise ActionRefused("只能为本机构的系列案设置规则")
@@ -167,8 +169,7 @@ def send_bulk_offer(
     message: str = "",
 ) -> BulkOffer:
     """Send the same terms to every borrower of the series still in mediation (set-based)."""
-    if by.role not in (Role.MEDIATOR, Role.PLATFORM_ADMIN):
-        raise ActionRefused("只有调解员可以批量发送调解方案")
+    require(by, "mediation.send_offer")
     due = first_due or today() + timedelta(days=15)
     cases = Case.objects.filter(
         series=series,
@@ -354,13 +355,7 @@ def accept(offer: Offer, *, by: User | None, note: str = "") -> None:
 
 
 def _institution_agent(offer: Offer, by: User) -> None:
-    case = offer.mediation.case
-    if not (
-        by.role == Role.PLATFORM_ADMIN
-        or (by.role == Role.BANK_AGENT and by.organisation_id == case.institution_id)
-        or (by.role == Role.MEDIATOR and case.mediator_id == by.pk)
-    ):
-        raise ActionRefused("无权处理该方案")
+    require(by, "mediation.decide_offer", offer.mediation.case)
     if offer.status != OfferStatus.OPEN or offer.made_by != OfferFrom.BORROWER:
         raise ActionRefused("该方案不是待审核的借款人方案")
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
-from jiefen.cases.actions import transition, transition_many
+from jiefen.cases.actions import ids_digest, require, transition, transition_many
 from jiefen.cases.models import Case
 from jiefen.cases.states import State
 from jiefen.mediation import lawlinks
@@ -49,21 +49,11 @@ def _least_loaded_judge(court: Organisation) -> User:
     return judge
 
 
-def _claimant_or_mediator(mediation: MediationCase, by: User) -> None:
-    case = mediation.case
-    if not (
-        by.role == Role.PLATFORM_ADMIN
-        or (by.role == Role.BANK_AGENT and by.organisation_id == case.institution_id)
-        or (by.role == Role.MEDIATOR and case.mediator_id == by.pk)
-    ):
-        raise ActionRefused("无权为本案提出申请")
-
-
 def apply_confirmation(
     mediation: MediationCase, *, by: User, on: date | None = None
 ) -> Confirmation:
     """Apply to the court for judicial confirmation within the 30-day window; no fee."""
-    _claimant_or_mediator(mediation, by)
+    require(by, "apply_confirmation", mediation.case)
     on = on or today()
     agreement = mediation.agreement
     assert agreement.effective_on is not None
@@ -88,6 +78,9 @@ def rule_on_confirmation(
     confirmation: Confirmation, *, by: User, confirm: bool, reason: str = "", on: date | None = None
 ) -> None:
     """The judge rules: the agreement is valid (enforceable) or the application is rejected."""
+    require(
+        by, "confirm_agreement" if confirm else "reject_confirmation", confirmation.mediation.case
+    )
     if by.pk != confirmation.judge_id:
         raise ActionRefused("只有承办法官可以作出裁定")
     if confirmation.ruling:
@@ -131,7 +124,7 @@ def apply_notarization(
     mediation: MediationCase, *, office: Organisation, by: User, on: date | None = None
 ) -> Notarization:
     """Send the signed agreement to a notary office for a notarized instrument with enforcement effect."""
-    _claimant_or_mediator(mediation, by)
+    require(by, "apply_notarization", mediation.case)
     if office.kind != OrganisationKind.NOTARY_OFFICE:
         raise ActionRefused("请选择公证机构")
     on = on or today()
@@ -150,7 +143,8 @@ def apply_notarization(
 
 def notarize(notarization: Notarization, *, by: User, on: date | None = None) -> None:
     """The notary notarizes the agreement and issues the notarial certificate (公证书)."""
-    if by.role != Role.NOTARY or by.organisation_id != notarization.office_id:
+    require(by, "notarize", notarization.mediation.case)
+    if by.organisation_id != notarization.office_id:
         raise ActionRefused("只有受理的公证机构可以出具公证书")
     on = on or today()
     m = notarization.mediation
@@ -179,8 +173,7 @@ def apply_payment_order(
     mediation: MediationCase, *, by: User, on: date | None = None
 ) -> PaymentOrder:
     """The institution applies for a payment order on the agreed (undisputed) amount; fee = 1/3."""
-    if not (by.role == Role.BANK_AGENT and by.organisation_id == mediation.case.institution_id):
-        raise ActionRefused("只有申请人（金融机构）可以申请支付令")
+    require(by, "apply_payment_order", mediation.case)
     on = on or today()
     case = mediation.case
     amount = (
@@ -205,8 +198,7 @@ def issue_payment_order(
 ) -> None:
     """The judge issues the order (within 15 days of acceptance); the objection window runs from receipt."""
     case = Case.objects.get(pk=order.mediation.case_id)
-    if by.role != Role.JUDGE or by.pk != case.judge_id:
-        raise ActionRefused("只有承办法官可以发出支付令")
+    require(by, "issue_payment_order", case)
     on = on or today()
     served = served_on or on
     ends = lawlinks.objection_window_ends(served)
@@ -230,6 +222,7 @@ def object_to_payment_order(
     order: PaymentOrder, *, text: str, by: User | None = None, on: date | None = None
 ) -> None:
     """A written objection within the window ends the procedure: the case goes to filing (Art. 228)."""
+    require(by, "payment_order_objected", order.mediation.case)
     on = on or today()
     if order.objection_ends is None or on > order.objection_ends:
         raise ActionRefused("已超过异议期限")
@@ -266,7 +259,7 @@ def payment_orders_take_effect(*, as_of: date, by: User | None = None) -> list[i
         )
         moved = transition_many(
             case_ids, "payment_order_takes_effect", by=by, note="异议期满未提出异议"
-        )
+        ).moved
         orders = PaymentOrder.objects.filter(mediation__case_id__in=moved)
         for ends in set(orders.values_list("objection_ends", flat=True)):
             assert ends is not None  # the filter above took only orders with a period
@@ -277,16 +270,22 @@ def payment_orders_take_effect(*, as_of: date, by: User | None = None) -> list[i
 def fail_mediation(
     case_ids: Iterable[int], *, by: User | None, reason: str, on: date | None = None
 ) -> list[int]:
-    """Mediation failed, was declined or expired: to filing, with everything known carried over."""
+    """Mediation failed, was declined or expired: to filing, with everything known carried over.
+
+    Only the mediator, the claimant (who may decline), the centre or the expiry sweep may end
+    it; a role that may not is refused before anything is read. Cases refused one by one (wrong
+    state, out of scope) are left alone; the ids moved are returned.
+    """
+    require(by, "fail_mediation")
     on = on or today()
     ids = list(case_ids)
     with transaction.atomic():
-        moved = transition_many(ids, "fail_mediation", by=by, note=f"调解不成：{reason}")
+        moved = transition_many(ids, "fail_mediation", by=by, note=f"调解不成：{reason}").moved
         MediationCase.objects.filter(case_id__in=moved).update(
             outcome=Outcome.TO_FILING, closed_on=on, failure_reason=reason[:200]
         )
         if moved:
-            audit(by, "failed", len(moved), reason=reason, cases=moved[:1000])
+            audit(by, "failed", len(moved), reason=reason, **ids_digest(moved))
     return moved
 
 
