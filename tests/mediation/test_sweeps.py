@@ -38,6 +38,7 @@ from jiefen.intake.models import Batch, BatchStatus
 from jiefen.intake.tasks import resume_stale_batches
 from jiefen.mediation import actions
 from jiefen.mediation.models import MediationCase, Outcome, PaymentOrder, PlanStatus
+from jiefen.scheduling import schedule  # noqa: F401  (as `jiefen worker` imports it)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MANAGE = [sys.executable, "-m", "jiefen.manage"]

@@ -21,7 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
-    "django_tasks_concurrent",
+    "jiefen.scheduling.ledger.PeriodicLedgerConfig",  # django-tasks-concurrent
     "jiefen.accounts",
     "jiefen.audit",
     "jiefen.lawdata",

@@ -17,6 +17,8 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_concurrent.scheduler import run_scheduler_thread
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from jiefen.scheduling import schedule  # noqa: F401  (registers every periodic job)
+
 
 class Command(DbWorkerCommand):
     help = "后台任务进程，并按计划触发定时任务（调解期满、支付令生效、分期逾期、批次恢复）"
