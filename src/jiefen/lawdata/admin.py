@@ -2,7 +2,13 @@
 
 from django.contrib import admin
 
-from jiefen.lawdata.models import HolidayDay, HolidayYear, LprFixing, ProvincialWage
+from jiefen.lawdata.models import (
+    CourtLawPolicy,
+    HolidayDay,
+    HolidayYear,
+    LprFixing,
+    ProvincialWage,
+)
 
 
 @admin.register(LprFixing)
@@ -26,3 +32,8 @@ class HolidayYearAdmin(admin.ModelAdmin[HolidayYear]):
 class ProvincialWageAdmin(admin.ModelAdmin[ProvincialWage]):
     list_display = ("province", "year", "amount", "threshold", "applies_from", "reviewed")
     list_filter = ("province",)
+
+
+@admin.register(CourtLawPolicy)
+class CourtLawPolicyAdmin(admin.ModelAdmin[CourtLawPolicy]):
+    list_display = ("court", "fee_half_rounding", "hearing_lead_days", "instalment_grace_days")

@@ -6,6 +6,11 @@ year (国务院办公厅关于部分节假日安排的通知), and the wage figu
 announces for the small-claims threshold. ``selectors.current_parameters()`` merges
 them into the law ``Parameters``; every ``clean()`` runs the same strict checks, so
 a row that contradicts the baseline is refused in the admin form.
+
+``CourtLawPolicy`` holds a court's choices where the law leaves one (legal-rules.md
+[practice]): whether its fees are whole yuan, how long after filing it sets hearings,
+and its default instalment grace period. A court without a row uses the defaults of
+``jiefen.law`` (docs/law.md).
 """
 
 from __future__ import annotations
@@ -13,15 +18,23 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from jiefen.law import LawError
+from jiefen.law.fees import HalfRounding
 from jiefen.law.parameters import HolidayDay as LawHolidayDay
 from jiefen.law.parameters import HolidayYear as LawHolidayYear
 from jiefen.law.parameters import LprFixing as LawLprFixing
 from jiefen.law.parameters import WageFigure as LawWageFigure
 from jiefen.law.parameters import load_parameters
+from jiefen.law.timelines import (
+    DEFAULT_HEARING_LEAD_DAYS,
+    DEFAULT_INSTALMENT_GRACE_DAYS,
+    MAX_HEARING_LEAD_DAYS,
+    minimum_hearing_lead_days,
+)
 
 
 def _province_choices() -> list[tuple[str, str]]:
@@ -201,3 +214,88 @@ class ProvincialWage(models.Model):
     def clean(self) -> None:
         if self.province and self.year and self.amount and self.applies_from and self.reviewed:
             _check(wages=[self.to_law()])
+
+
+class CourtLawPolicy(models.Model):
+    """A court's choices where the law leaves one; defaults as in docs/law.md."""
+
+    HALF_ROUNDING_CHOICES = [
+        (HalfRounding.KEEP_HALF_YUAN.value, "保留角分（减半后可为×.50元，申请费计至分）"),
+        (HalfRounding.WHOLE_YUAN.value, "一律取整到元（减半后再取整，申请费取整到元）"),
+    ]
+
+    court = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="law_policy",
+        limit_choices_to={"kind": "court"},
+        verbose_name="法院",
+    )
+    fee_half_rounding = models.CharField(
+        "应交诉讼费是否取整到元",
+        max_length=16,
+        choices=HALF_ROUNDING_CHOICES,
+        default=HalfRounding.KEEP_HALF_YUAN.value,
+        help_text=(
+            "《诉讼费用交纳办法》未规定取整。先取整后减半时（如2769元减半），"
+            "有的法院减半后再取整到元（1385元），有的保留五角（1384.50元）。"
+            "选择“一律取整到元”后，受理费、支付令申请费、保全费、执行费均不出现角、分；"
+            "此时“诉讼费取整规则”不能为“保留到分”。默认：保留角分。"
+        ),
+    )
+    hearing_lead_days = models.PositiveSmallIntegerField(
+        "立案后排期开庭天数",
+        default=DEFAULT_HEARING_LEAD_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HEARING_LEAD_DAYS)],
+        help_text=(
+            f"立案之日起第几日起安排开庭（默认{DEFAULT_HEARING_LEAD_DAYS}日：送达5日、"
+            "答辩期15日、举证期15日）。不得短于法定最短期间：立案后5日内送达起诉状副本、"
+            "答辩期15日（民诉法第一百二十八条）及举证期限；期间届满日遇节假日顺延，"
+            "开庭日总在其后的工作日。"
+        ),
+    )
+    instalment_grace_days = models.PositiveSmallIntegerField(
+        "分期履行逾期宽限天数（默认）",
+        default=DEFAULT_INSTALMENT_GRACE_DAYS,
+        validators=[MaxValueValidator(90)],
+        help_text=(
+            "调解协议中“任何一期逾期超过N日的，剩余款项视为到期”的N。"
+            "申请人的预设和解规则另有约定的，按其约定。"
+            f"默认{DEFAULT_INSTALMENT_GRACE_DAYS}日。"
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "法院规则政策"
+        verbose_name_plural = "法院规则政策"
+
+    def __str__(self) -> str:
+        return f"{self.court}的规则政策"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        court = self.court if self.court_id else None
+        if court is not None and court.kind != "court":
+            errors["court"] = "只能为法院设置规则政策。"
+        if (
+            court is not None
+            and self.fee_half_rounding == HalfRounding.WHOLE_YUAN.value
+            and court.fee_rounding == "fen"
+        ):
+            errors["fee_half_rounding"] = (
+                "本院“诉讼费取整规则”为“保留到分”，与“一律取整到元”矛盾："
+                "请先在机构设置中改为“四舍五入到元”或“舍去角分”。"
+            )
+        if self.hearing_lead_days:
+            minimum = max(
+                minimum_hearing_lead_days(p, as_of=timezone.localdate())
+                for p in ("ordinary", "summary", "small_claims")
+            )
+            if self.hearing_lead_days < minimum:
+                errors["hearing_lead_days"] = (
+                    f"不得少于{minimum}日：起诉状副本在立案后5日内送达，"
+                    "答辩期和举证期限自送达起算（民诉法第一百二十八条；民诉解释第九十九条）。"
+                )
+        if errors:
+            raise ValidationError(errors)

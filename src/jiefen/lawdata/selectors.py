@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from jiefen.accounts.models import Organisation
-from jiefen.law.fees import FeePolicy
+from jiefen.law.errors import ParameterError
+from jiefen.law.fees import FeePolicy, HalfRounding
 from jiefen.law.parameters import Parameters, load_parameters
 from jiefen.law.periods import HolidayCalendar
-from jiefen.lawdata.models import HolidayDay, HolidayYear, LprFixing, ProvincialWage
+from jiefen.law.timelines import DEFAULT_TIMING_POLICY, TimingPolicy, mediation_days
+from jiefen.lawdata.models import (
+    CourtLawPolicy,
+    HolidayDay,
+    HolidayYear,
+    LprFixing,
+    ProvincialWage,
+)
 
 
 def current_parameters() -> Parameters:
@@ -31,9 +41,44 @@ def current_calendar() -> HolidayCalendar:
     return HolidayCalendar.from_params(current_parameters())
 
 
+def _court_law_policy(court: Organisation) -> CourtLawPolicy | None:
+    try:
+        return court.law_policy  # type: ignore[no-any-return]
+    except CourtLawPolicy.DoesNotExist:
+        return None
+
+
 def court_fee_policy(court: Organisation) -> FeePolicy:
-    """The fee-rounding policy a court has chosen (legal-rules §1.3), as law's FeePolicy."""
-    return FeePolicy(
-        rounding=court.fee_rounding or "half_up_yuan",  # type: ignore[arg-type]
-        halve_after_rounding=court.fee_halve_after_rounding,
+    """The fee-rounding policy a court has chosen (legal-rules §1.3), as law's FeePolicy.
+
+    A court with contradictory settings (whole yuan but 保留到分) raises
+    :class:`ParameterError` naming the court, rather than printing a fee in 角分.
+    """
+    row = _court_law_policy(court)
+    half = HalfRounding(row.fee_half_rounding) if row else HalfRounding.KEEP_HALF_YUAN
+    try:
+        return FeePolicy(
+            rounding=court.fee_rounding or "half_up_yuan",  # type: ignore[arg-type]
+            halve_after_rounding=court.fee_halve_after_rounding,
+            half_rounding=half,
+        )
+    except ValueError:
+        raise ParameterError(
+            f"{court.name}的诉讼费政策相互矛盾：“一律取整到元”不能与“保留到分”同时选择，"
+            "请在管理后台「法院规则政策」或机构设置中更正"
+        ) from None
+
+
+def court_timing_policy(court: Organisation) -> TimingPolicy:
+    """A court's hearing lead and default instalment grace period (docs/law.md defaults)."""
+    row = _court_law_policy(court)
+    if row is None:
+        return DEFAULT_TIMING_POLICY
+    return TimingPolicy(
+        hearing_lead_days=row.hearing_lead_days, instalment_grace_days=row.instalment_grace_days
     )
+
+
+def mediation_period_days(opened_on: date) -> int:
+    """Days a court-annexed mediation lasts from ``opened_on`` (特邀调解规定 Art. 19)."""
+    return mediation_days(as_of=opened_on, params=current_parameters())

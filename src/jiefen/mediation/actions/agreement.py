@@ -20,6 +20,7 @@ from jiefen.cases.states import State
 from jiefen.documents.actions import issue_document
 from jiefen.documents.storage import read, sha256
 from jiefen.law.money import amount_in_words
+from jiefen.lawdata.selectors import court_timing_policy
 from jiefen.mediation import plans
 from jiefen.mediation.actions.common import ActionRefused, audit, today
 from jiefen.mediation.actions.notices import verify_code
@@ -35,7 +36,6 @@ from jiefen.mediation.models import (
 )
 
 REQUIRED = {SignerRole.CLAIMANT, SignerRole.BORROWER, SignerRole.MEDIATOR}
-DEFAULT_GRACE_DAYS = 10
 
 
 def schedule_of(offer: Offer) -> list[plans.Instalment]:
@@ -53,7 +53,10 @@ def grace_days_for(mediation: MediationCase) -> int:
     from jiefen.mediation.actions.offers import rule_for
 
     rule = rule_for(mediation.case)
-    return rule.grace_days if rule else DEFAULT_GRACE_DAYS
+    if rule:
+        return rule.grace_days
+    # No settlement rule: the court's default grace period (a policy, docs/law.md).
+    return court_timing_policy(mediation.case.court).instalment_grace_days
 
 
 def agreement_data(offer: Offer, on: date) -> dict[str, object]:
