@@ -23,10 +23,9 @@ from jiefen.intake.validate import Record
 from jiefen.law.caps import CapResult, annual_cap_percent, apply_cap
 from jiefen.law.errors import LawError
 from jiefen.law.interest import Basis, simple_interest
-from jiefen.law.periods import months_later
 from jiefen.law.small_claims import small_claims_threshold
+from jiefen.law.timelines import limitation_ends
 
-LIMITATION_MONTHS = 36  # 民法典 Art. 188: three years
 CAPPED_KEYS = ("interest", "penalty_interest", "compound_interest", "fees", "liquidated_damages")
 
 
@@ -101,7 +100,8 @@ class Screener:
 
     def limitation_risk(self, r: Record) -> bool:
         last = max(r.overdue_since, r.last_collection_on or r.overdue_since)
-        return self.as_of > months_later(last, LIMITATION_MONTHS)
+        # 民法典 Art. 188: three years, a dated value in law/parameters/rules.yaml.
+        return self.as_of > limitation_ends(last, as_of=self.as_of, params=self._params)
 
     def unreachable(self, r: Record, *, has_confirmed_contact: bool) -> bool:
         return not (r.contact_confirmed or has_confirmed_contact)
