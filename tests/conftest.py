@@ -52,6 +52,31 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _holiday_calendar_through_next_year(request: Any) -> None:
+    """Periods and hearings run weeks ahead, so from late in a year they end in the next one,
+    whose holiday arrangement may not be published: then they stop with an error
+    (tests/docket/test_missing_calendar.py). Every test with a court has the years after the
+    `chinesecalendar` package through next year as labelled test data (weekends plus New
+    Year's Day), never presented as the State Council's notice."""
+    if "court" not in request.fixturenames:
+        return
+    import chinese_calendar
+    from django.utils import timezone
+
+    from jiefen.lawdata.models import HolidayDay, HolidayYear
+
+    request.getfixturevalue("court")
+    covered = max(chinese_calendar.constants.holidays).year
+    for year in range(covered + 1, timezone.localdate().year + 2):
+        entry, _ = HolidayYear.objects.get_or_create(
+            year=year, defaults={"complete": True, "source": "测试数据（非官方节假日安排）"}
+        )
+        HolidayDay.objects.get_or_create(
+            year=entry, day=date(year, 1, 1), defaults={"is_holiday": True, "name": "元旦"}
+        )
+
+
 @pytest.fixture
 def court(db: Any) -> Organisation:
     return Organisation.objects.create(

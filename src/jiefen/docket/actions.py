@@ -30,7 +30,7 @@ from jiefen.docket.models import FeeAccount, Filing, FilingJob
 from jiefen.law.case_numbers import CaseNumber
 from jiefen.law.fees import preservation_fee
 from jiefen.law.periods import HolidayCalendar
-from jiefen.lawdata.selectors import court_fee_policy, current_parameters
+from jiefen.lawdata.selectors import court_fee_policy, court_timing_policy, current_parameters
 
 ZERO = Decimal("0.00")
 
@@ -152,6 +152,7 @@ def file_cases(
         if by.role == Role.CLERK and by.organisation_id != court.pk:
             raise TransitionRefused("只能办理本院案件的立案")
         policy = court_fee_policy(court)
+        timing = court_timing_policy(court)
         public_notice = _public_notice_ids([c.pk for c in cases])
         assignment = _assign(cases, court)
         first = take_numbers(court, filed_on.year, CIVIL_FIRST_INSTANCE, len(cases))
@@ -188,7 +189,14 @@ def file_cases(
                 ).payable
             slot = judge_slots[judge_id]
             judge_slots[judge_id] += 1
-            hearing = rules.hearing_slot(filed_on, slot, calendar)
+            hearing = rules.hearing_slot(
+                filed_on,
+                slot,
+                calendar,
+                procedure=choice.procedure,
+                lead_days=timing.hearing_lead_days,
+                params=params,
+            )
             filings.append(
                 Filing(
                     case=case,
@@ -205,7 +213,7 @@ def file_cases(
                     if timezone.is_naive(hearing)
                     else hearing,
                     hearing_place=f"本院第{(judge_id % 6) + 1}法庭",
-                    evidence_days=rules.EVIDENCE_DAYS[choice.procedure],
+                    evidence_days=rules.evidence_days(choice.procedure, filed_on, params),
                 )
             )
             result.fees_total += fee.payable - min(credits.get(case.pk, ZERO), fee.payable)

@@ -8,6 +8,10 @@
   办法 Art. 16), rounded by the court's policy.
 - Assignment: a series stays with the least-loaded judge unless it exceeds the court's
   `judge_capacity`, then it is split evenly over the least-loaded judges.
+- Evidence period and hearing date: `jiefen.law.timelines` (民诉解释 Arts. 99, 266, 275; 民诉法
+  Art. 128), with the court's hearing lead (`lawdata` court policy, default 35 days). A hearing
+  falling in a year whose holiday arrangement is not entered raises `CalendarDataMissing`
+  with a message the clerk reads on the job page: the date is never guessed.
 """
 
 from __future__ import annotations
@@ -23,16 +27,8 @@ from jiefen.law.fees import FeePolicy, FeeResult, acceptance_fee
 from jiefen.law.parameters import Parameters
 from jiefen.law.periods import HolidayCalendar
 from jiefen.law.small_claims import small_claims_eligible
+from jiefen.law.timelines import DEFAULT_HEARING_LEAD_DAYS, earliest_hearing_day, evidence_period
 
-# Evidence periods by procedure (民诉解释 Arts. 99, 266, 275): ordinary ≥ 15 days,
-# summary ≤ 15 days, small claims ≤ 7 days.
-EVIDENCE_DAYS: dict[str, int] = {
-    Procedure.ORDINARY: 15,
-    Procedure.SUMMARY: 15,
-    Procedure.SMALL_CLAIMS: 7,
-}
-# The hearing is set after service (5 days) + the answer period (15) + the evidence period.
-HEARING_AFTER_DAYS = 35
 SLOTS_PER_DAY = 24  # 12 morning sessions from 9:00, 12 afternoon from 14:30, 15 minutes each
 
 
@@ -100,21 +96,32 @@ def plan_assignment(n_cases: int, loads: dict[int, int], capacity: int) -> list[
     return [(j, base + (1 if i < extra else 0)) for i, j in enumerate(chosen)]
 
 
-def hearing_slot(filed_on: date, index: int, calendar: HolidayCalendar) -> datetime:
-    """The `index`-th 15-minute slot of a judge's series session, on working days only."""
-    day = filed_on + timedelta(days=HEARING_AFTER_DAYS)
-    try:
-        day = calendar.next_workday(day) if not calendar.is_workday(day) else day
-        for _ in range(index // SLOTS_PER_DAY):
-            day = (
-                calendar.next_workday(day + timedelta(days=1))
-                if not calendar.is_workday(day + timedelta(days=1))
-                else day + timedelta(days=1)
-            )
-    except Exception:  # no calendar data for that year: weekdays only, never a guess on holidays
-        day = day + timedelta(days=index // SLOTS_PER_DAY)
-        while day.weekday() >= 5:
-            day += timedelta(days=1)
+def evidence_days(procedure: str, as_of: date, params: Parameters | None = None) -> int:
+    """Evidence period the notice gives: ordinary ≥ 15, summary ≤ 15, small claims ≤ 7 days
+    (民诉解释 Arts. 99, 266, 275), dated in `law/parameters/rules.yaml`."""
+    return evidence_period(procedure, as_of=as_of, params=params).days
+
+
+def hearing_slot(
+    filed_on: date,
+    index: int,
+    calendar: HolidayCalendar,
+    *,
+    procedure: str = Procedure.ORDINARY,
+    lead_days: int = DEFAULT_HEARING_LEAD_DAYS,
+    params: Parameters | None = None,
+) -> datetime:
+    """The `index`-th 15-minute slot of a judge's series session, on working days only.
+
+    The first day is `earliest_hearing_day` (the court's lead, never before the answer and
+    evidence periods end); each further day of slots is the next working day. Raises
+    `CalendarDataMissing` for a year without a holiday calendar.
+    """
+    day = earliest_hearing_day(
+        filed_on, procedure, lead_days=lead_days, calendar=calendar, params=params
+    )
+    for _ in range(index // SLOTS_PER_DAY):
+        day = calendar.next_workday(day + timedelta(days=1))
     slot = index % SLOTS_PER_DAY
     start = time(9, 0) if slot < 12 else time(14, 30)
     minutes = (slot % 12) * 15
