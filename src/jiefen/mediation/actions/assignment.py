@@ -20,6 +20,7 @@ from jiefen.accounts.models import MediationOrgKind, Organisation, Role, User
 from jiefen.cases.actions import require, transition_many
 from jiefen.cases.models import Case
 from jiefen.cases.states import State
+from jiefen.lawdata.selectors import mediation_period_days
 from jiefen.mediation.actions.common import (
     MEDIATION_TYPE,
     ActionRefused,
@@ -32,7 +33,6 @@ from jiefen.mediation.actions.notices import queue_case_notices
 from jiefen.mediation.models import Conflict, MediationCase, MediatorProfile
 
 ACTIVE_STATES = (State.IN_MEDIATION, State.MEDIATED)
-DEFAULT_MEDIATION_DAYS = 30  # 特邀调解规定 Art. 19: 30 days unless the parties agree longer
 
 
 @dataclass
@@ -104,12 +104,14 @@ def open_mediation(
     by: User | None,
     as_of: date | None = None,
     whole_series: bool = False,
-    days: int = DEFAULT_MEDIATION_DAYS,
+    days: int | None = None,
 ) -> OpenResult:
     """Assign mediators, give 民诉前调 numbers and portal codes, move screened cases to mediation,
     and queue the notices to the borrowers. Set-based; cases not in `screening` are skipped."""
     require(by, "open_mediation")
     on = as_of or today()
+    # 特邀调解规定 Art. 19: 30 days unless the parties agree longer (law/parameters/rules.yaml).
+    period = days if days is not None else mediation_period_days(on)
     if organisation.kind != "mediation_org":
         raise ActionRefused("只能指派给调解组织")
     result = OpenResult()
@@ -146,7 +148,7 @@ def open_mediation(
                     organisation=organisation,
                     portal_code=portal_code(),
                     opened_on=on,
-                    deadline=on + timedelta(days=days),
+                    deadline=on + timedelta(days=period),
                 )
                 for c in updates
             ],
