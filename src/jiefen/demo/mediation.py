@@ -21,6 +21,7 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -40,19 +41,24 @@ from jiefen.mediation.models import (
     OfferStatus,
     PaymentOrder,
 )
+from jiefen.notifications import config as notify_config
 
 DEMO_SIZE = 300
-GATEWAY_PORT = 8026
 
 
 def _gateway(out: Any) -> None:
-    """Use a running simulator, or start one in this process (it lives while the demo serves)."""
+    """Use the gateway JIEFEN_SMS_GATEWAY_URL names if it answers; if it is a local address
+    nothing listens on, start the simulator there, in this process (it lives while the demo
+    serves)."""
+    url = urlsplit(notify_config.load().sms_gateway_url)
+    if url.hostname not in ("127.0.0.1", "localhost") or url.port is None:
+        return
     with socket.socket() as s:
-        if s.connect_ex(("127.0.0.1", GATEWAY_PORT)) == 0:
+        if s.connect_ex(("127.0.0.1", url.port)) == 0:
             return
     from jiefen.notifications.gateway import start_in_thread
 
-    server = start_in_thread(GATEWAY_PORT, settings.JIEFEN_VAR_DIR / "sms_gateway.jsonl")
+    server = start_in_thread(url.port, settings.JIEFEN_VAR_DIR / "sms_gateway.jsonl")
     out.write(f"· 短信网关模拟器：{server.url}/ （借款人收到的短信在此查看）")
 
 
@@ -159,11 +165,14 @@ def run_mediation_demo(out: Any) -> None:
             "session",
             "none",
             "none",
-            "accept",
+            "once",
         )[i % 10]
         kinds[kind] = kinds.get(kind, 0) + 1
         if kind == "accept":
             actions.borrower_accept(m)
+        elif kind == "once":
+            # Pays the whole claim in one go: inside any rule, accepted at once.
+            actions.propose_plan(m, instalments=1, first_payment=None, first_due=due, waived=[])
         elif kind == "inside":
             actions.propose_plan(
                 m,
@@ -189,11 +198,12 @@ def run_mediation_demo(out: Any) -> None:
             )
             actions.borrower_accept(counter.mediation)
     out.write(
-        "· 借款人答复：接受 {accept}，规则内分期 {inside}（自动接受），规则外分期 {outside}"
+        "· 借款人答复：接受 {accept}，一次性还款 {once}，规则内分期 {inside}（自动接受），"
+        "规则外分期 {outside}"
         "（半数经银行还价后接受），异议 {dispute}，申请视频调解 {session}，未答复 {none}".format(
             **{
                 k: kinds.get(k, 0)
-                for k in ("accept", "inside", "outside", "dispute", "session", "none")
+                for k in ("accept", "once", "inside", "outside", "dispute", "session", "none")
             }
         )
     )
