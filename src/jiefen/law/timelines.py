@@ -85,7 +85,7 @@ def _rule(key: str, as_of: date, params: Parameters | None) -> DatedValue:
 def _check_procedure(procedure: str) -> Procedure:
     if procedure not in PROCEDURES:
         raise ValueError(f"unknown procedure {procedure!r}; use one of {', '.join(PROCEDURES)}")
-    return procedure  # type: ignore[return-value]
+    return procedure
 
 
 def evidence_period(

@@ -43,7 +43,7 @@ def current_calendar() -> HolidayCalendar:
 
 def _court_law_policy(court: Organisation) -> CourtLawPolicy | None:
     try:
-        return court.law_policy  # type: ignore[no-any-return]
+        return court.law_policy
     except CourtLawPolicy.DoesNotExist:
         return None
 
