@@ -1,26 +1,66 @@
-"""`jiefen demo --no-serve` runs the whole pipeline; every printed login works afterwards."""
+"""`jiefen demo --no-serve` runs the whole pipeline through the front door (issue 9, points 9-10).
+
+The demo runs once for this module (it takes a while); each test then reads what it left:
+every printed login works, every case carries an event for each state it passed through and the
+audit chain holds a record of every move, and no page shows a raw English enum value where a
+Chinese label belongs.
+"""
+
+from __future__ import annotations
 
 import json
 import re
+import socket
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from html.parser import HTMLParser
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
-from django.test import Client
+from django.db import models
+from django.test import Client, override_settings
 
+from jiefen.accounts.models import User
+from jiefen.audit.models import AuditRecord
+from jiefen.cases.access import visible_cases
+from jiefen.cases.models import Case, CaseEvent
+from jiefen.cases.states import BY_NAME, State
 from jiefen.demo.staff import DEMO_PASSWORD
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+@pytest.fixture(scope="module")
+def demo(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Run the demo once, committed, for every test of the module; empty the database after."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        gateway = s.getsockname()[1]
+    var = tmp_path_factory.mktemp("demo-var")
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        pytest.MonkeyPatch.context() as mp,
+        django_db_blocker.unblock(),
+        override_settings(JIEFEN_VAR_DIR=var, PASSWORD_HASHERS=hashers),
+    ):
+        # The demo starts its SMS gateway simulator where the settings say; never a shared port.
+        mp.setenv("JIEFEN_SMS_GATEWAY_URL", f"http://127.0.0.1:{gateway}")
+        out = StringIO()
+        try:
+            call_command("demo", "--no-serve", "--cases", "600", stdout=out)
+            yield out.getvalue()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
 
 
-def test_demo_runs_the_pipeline_and_every_login_works(settings, tmp_path):
-    settings.JIEFEN_VAR_DIR = tmp_path
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    out = StringIO()
-    call_command("demo", "--no-serve", "--cases", "600", stdout=out)
-    printed = out.getvalue()
-
-    logins = re.findall(r"^  (\S+)\s+\S+", printed.split("演示账号")[1], flags=re.MULTILINE)
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_demo_runs_the_pipeline_and_every_login_works(demo: str) -> None:
+    logins = re.findall(r"^  (\S+)\s+\S+", demo.split("演示账号")[1], flags=re.MULTILINE)
     assert {
         "admin",
         "bank01",
@@ -45,6 +85,196 @@ def test_demo_runs_the_pipeline_and_every_login_works(settings, tmp_path):
     assert stats["filing"]["filed"] > 0
     assert stats["filing"]["signed_documents"] > 0
 
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_every_case_has_an_event_for_each_state_it_passed_through(demo: str) -> None:
+    """The case history is complete: from 已接收 to the state it is in, one event per move."""
+    events: dict[int, list[CaseEvent]] = defaultdict(list)
+    for e in CaseEvent.objects.order_by("at", "pk"):
+        events[e.case_id].append(e)
+    broken = []
+    for case in Case.objects.order_by("pk"):
+        state = State.RECEIVED
+        for e in events[case.pk]:
+            if e.from_state != state:
+                break
+            state = e.to_state
+        if state != case.state:
+            broken.append((case.pk, case.state, [e.transition for e in events[case.pk]]))
+    assert Case.objects.exists()
+    assert broken == []
+    reached = set(Case.objects.values_list("state", flat=True))
+    assert {State.SCREENING, State.IN_MEDIATION, State.CONFIRMED, State.FILED} <= reached
+    filed = Case.objects.filter(state=State.FILED)
+    assert filed.exclude(events__transition="file").count() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_audit_chain_verifies_and_records_every_case_move(demo: str) -> None:
     verified = StringIO()
     call_command("audit_verify", stdout=verified)
     assert "审计链完好" in verified.getvalue()
+
+    moves = Counter(CaseEvent.objects.values_list("transition", flat=True))
+    recorded: Counter[str] = Counter()
+    for action, payload in AuditRecord.objects.filter(action__startswith="case.").values_list(
+        "action", "payload"
+    ):
+        name = action.removeprefix("case.")
+        if name.endswith(".bulk"):
+            # One record per bulk move, naming how many cases it moved.
+            count = payload["count"] if "count" in payload else payload["accepted"]
+            recorded[name.removesuffix(".bulk")] += int(count)
+        elif name in BY_NAME:
+            recorded[name] += 1
+    assert moves, "the demo moved no case"
+    assert recorded == moves
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def raw_values() -> set[str]:
+    """Every stored code a page could print instead of its label: the values of every
+    TextChoices of the project and of every choice field of its models, and the keys of the
+    label maps the pages use for codes kept in JSON."""
+    from jiefen.cases import elements
+    from jiefen.mediation import plans
+    from jiefen.mediation.models import Signature
+
+    values: set[str] = set()
+
+    def subclasses(cls: type) -> Iterator[type]:
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    for choices in subclasses(models.TextChoices):
+        if choices.__module__.startswith("jiefen."):
+            values.update(str(v) for v in choices.values)  # type: ignore[attr-defined]
+    for model in apps.get_app_configs():
+        if not model.name.startswith("jiefen."):
+            continue
+        for m in model.get_models():
+            for f in m._meta.get_fields():
+                for value, _ in getattr(f, "flatchoices", None) or []:
+                    if isinstance(value, str):
+                        values.add(value)
+    label_maps: list[dict[str, str]] = [
+        plans.COMPONENTS,
+        elements.REPAYMENT_METHODS,
+        Signature.METHOD_LABELS,
+        getattr(elements, "GUARANTEE_KINDS", {}),
+        getattr(elements, "COLLATERAL_KINDS", {}),
+    ]
+    for labels in label_maps:
+        values.update(labels)
+    return {v for v in values if re.fullmatch(r"[a-z][a-z0-9_]*", v)}
+
+
+class _VisibleText(HTMLParser):
+    """The text a user reads: element text and the title / placeholder / label attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "template"):
+            self.hidden += 1
+        for name, value in attrs:
+            if name in ("title", "placeholder", "aria-label") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "template"):
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def raw_words(html: str, values: set[str]) -> list[tuple[str, str]]:
+    """Raw codes in the visible text: a known value, or any snake_case identifier, as a word
+    of its own (a file name's extension, `合同.pdf`, is not one)."""
+    parser = _VisibleText()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    found = []
+    for m in re.finditer(r"(?<![\w.@/-])[A-Za-z][A-Za-z0-9_]*(?![\w@/-])", text):
+        word = m.group()
+        if word in values or re.fullmatch(r"[a-z]+(?:_[a-z]+)+", word):
+            found.append((word, text[max(0, m.start() - 40) : m.end() + 10].strip()))
+    return found
+
+
+def _variety(case: Case) -> tuple[Any, ...]:
+    """What decides which codes a case page prints: state, type, mediation answers, securities."""
+    e = case.elements or {}
+    m = getattr(case, "mediation", None)
+    return (
+        case.state,
+        case.case_type,
+        m.response if m else None,
+        m.outcome if m else None,
+        tuple(sorted({str(g.get("kind")) for g in e.get("guarantees") or []})),
+        str((e.get("collateral") or {}).get("kind")),
+        bool((e.get("collateral") or {}).get("registered")),
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_pages_show_chinese_labels_never_raw_codes(demo: str) -> None:
+    """Each role's home page and its case pages, one case of every kind the role can see."""
+    values = raw_values()
+    assert {"in_mediation", "bank_agent", "interest", "otp"} <= values
+    seen: list[tuple[str, str, str, str]] = []
+    pages = 0
+    for user in User.objects.order_by("pk"):
+        client = Client()
+        client.force_login(user)
+        urls = ["/"]
+        kinds: set[tuple[Any, ...]] = set()
+        for case in visible_cases(user).select_related("mediation").order_by("pk"):
+            kind = _variety(case)
+            if kind not in kinds:
+                kinds.add(kind)
+                urls.append(f"/cases/{case.pk}/")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (user.username, url)
+            pages += 1
+            for word, context in raw_words(response.content.decode(), values):
+                seen.append((user.username, url, word, context))
+    assert pages > 40
+    assert seen == []
+
+
+def test_raw_words_finds_codes_and_spares_file_names() -> None:
+    """The check above can fail: it finds a code printed as a word, and only then."""
+    html = (
+        "<p>保证方式 joint；异议要素：interest</p><p title='状态 in_mediation'>x</p>"
+        "<p>借款合同.pdf、bank01@demo.jiefen.cn、SHA-256 <code>3fa9c</code></p>"
+        "<script>var s = 'filed';</script>"
+    )
+    assert [w for w, _ in raw_words(html, {"joint", "interest", "filed", "pdf"})] == [
+        "joint",
+        "interest",
+        "in_mediation",
+    ]
+
+
+def test_demo_code_lives_in_the_demo_app() -> None:
+    """Architecture: demo seeding lives in `demo/`, never inside a stage app."""
+    src = Path(__file__).resolve().parents[2] / "src" / "jiefen"
+    stray = [
+        str(p.relative_to(src))
+        for p in src.glob("*/*.py")
+        if p.parent.name != "demo" and p.stem in ("demo", "sample")
+    ]
+    assert stray == []

@@ -115,6 +115,13 @@ class MediationCase(models.Model):
         verbose_name_plural = "诉前调解案件"
         indexes = [models.Index(fields=["outcome"]), models.Index(fields=["response"])]
 
+    @property
+    def disputed_element_labels(self) -> list[str]:
+        """The disputed elements as the pages name them (the keys are claim components)."""
+        from jiefen.mediation.plans import COMPONENTS
+
+        return [COMPONENTS.get(k, "其他要素") for k in self.disputed_elements]
+
 
 class BulkOffer(models.Model):
     """One offer sent to many borrowers of a series at once; the page shows who answered."""
@@ -268,6 +275,12 @@ class Signature(models.Model):
     signed_at = models.DateTimeField()
     ip = models.GenericIPAddressField(null=True, blank=True)
     document_sha256 = models.CharField(max_length=64)
+
+    METHOD_LABELS = {"otp": "短信验证码签署", "login": "登录账号签署"}
+
+    @property
+    def method_label(self) -> str:
+        return self.METHOD_LABELS.get(self.method, "其他方式")
 
     class Meta:
         constraints = [
