@@ -144,3 +144,18 @@ def test_allowed_events_are_the_moves_this_user_may_make_now(people, shared_case
     assert allowed_events(case, u[Role.DEFENDANT]) == []
     judged = shared_case(State.JUDGED)
     assert {t.name for t in allowed_events(judged, u[Role.DEFENDANT])} == {"appeal"}
+
+
+def test_only_the_administrator_sets_a_courts_fee_account(make_user, court):
+    from jiefen.docket.actions import set_fee_account
+    from jiefen.docket.models import FeeAccount
+
+    with pytest.raises(TransitionRefused, match="无权执行此操作"):
+        set_fee_account(
+            court, payee="某人", bank="某行", account="1", by=make_user(Role.CLERK, court)
+        )
+    assert not FeeAccount.objects.exists()
+    set_fee_account(
+        court, payee="法院", bank="某行", account="2", by=make_user(Role.PLATFORM_ADMIN)
+    )
+    assert FeeAccount.objects.get().account == "2"

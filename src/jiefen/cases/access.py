@@ -121,6 +121,11 @@ ABILITIES: dict[str, Ability] = {
         frozenset({Role.CLERK, Role.PLATFORM_ADMIN}),
         "Filing (立案) is the court registry's act (民诉法 Art. 126), at the clerk's own court.",
     ),
+    "docket.set_fee_account": Ability(
+        "设置诉讼费收款账户",
+        frozenset({Role.PLATFORM_ADMIN, SYSTEM}),
+        "The account printed on fee notices is back-office data the administrator keeps.",
+    ),
     "intake.submit_batch": Ability(
         "提交批量数据",
         frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN, SYSTEM}),

@@ -316,6 +316,7 @@ def set_fee_account(
     court: Organisation, *, payee: str, bank: str, account: str, by: User | None
 ) -> FeeAccount:
     """Set (or replace) the court's fee-collection account printed on the fee notices."""
+    require(by, "docket.set_fee_account")
     with transaction.atomic():
         fee_account, _ = FeeAccount.objects.update_or_create(
             court=court, defaults={"payee": payee, "bank": bank, "account": account}
