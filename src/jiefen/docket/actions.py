@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from jiefen.accounts.models import Organisation, Role, User
 from jiefen.audit.chain import append as audit
+from jiefen.cases.access import in_scope
 from jiefen.cases.actions import TransitionRefused, require, transition_many
 from jiefen.cases.models import Case, CaseParty, Contact, ContactKind, PartyRole, Series
 from jiefen.cases.numbering import take_numbers
@@ -142,6 +143,9 @@ def file_cases(
             .filter(pk__in=case_ids, state__in=FILABLE)
             .order_by("series_id", "pk")
         )
+        # Cases outside the filer's scope are skipped like cases already filed.
+        scope = in_scope(by, [c.pk for c in cases])
+        cases = [c for c in cases if c.pk in scope]
         result.skipped = sorted(set(case_ids) - {c.pk for c in cases})
         if not cases:
             return result
