@@ -1,8 +1,16 @@
-"""The REST API (django-ninja): thin routers per stage, OpenAPI at /api/docs."""
+"""The REST API (django-ninja): thin routers per stage, OpenAPI at /api/docs.
+
+Every refusal is JSON with a Chinese `detail` naming the field and the reason (see `errors`),
+also for a body too large to read or not JSON at all, which Django and ninja would otherwise
+answer with a bare HTML 400 or an English message.
+"""
 
 from ninja import NinjaAPI
 
+from jiefen.api.errors import install
+
 api = NinjaAPI(title="解纷 jiefen API", version="1", urls_namespace="api")
+install(api)
 
 from jiefen.mediation.api import router as mediation_router  # noqa: E402
 

@@ -48,6 +48,9 @@ _SCAN = 64 * 1024
 _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
+NO_ROWS = "文件没有数据行（只有表头），一个批次至少应包含一行数据"
+
+
 class FileRefused(Exception):
     """The file cannot be read as a batch; the message is shown to the bank (Chinese)."""
 
@@ -102,7 +105,11 @@ def sniff(data: bytes, file_name: str) -> Sniffed:
     if first_line.count(",") + 1 > MAX_COLUMNS:
         raise FileRefused(f"列数超过上限 {MAX_COLUMNS}")
     headers = [h.strip() for h in next(csv.reader([first_line.rstrip("\r")]), [])]
-    return Sniffed("csv", _case_type(headers))
+    case_type = _case_type(headers)
+    rest = text.split("\n", 1)[1] if "\n" in text else ""
+    if len(data) <= _HEAD and not rest.strip():
+        raise FileRefused(NO_ROWS)
+    return Sniffed("csv", case_type)
 
 
 def read_table(data: bytes, file_name: str) -> Table:
@@ -245,6 +252,8 @@ def _case_type(headers: list[str]) -> str:
 
 
 def _to_table(frame: pl.DataFrame, encoding: str) -> Table:
+    if frame.height == 0:
+        raise FileRefused(NO_ROWS)
     if frame.height > MAX_ROWS:
         raise FileRefused(f"数据行数超过上限 {MAX_ROWS} 行，请拆分为多个批次")
     headers = [str(h).strip() for h in frame.columns]

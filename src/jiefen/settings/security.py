@@ -21,3 +21,7 @@ JIEFEN_LOGIN_LOCKOUT_SECONDS = int(env("JIEFEN_LOGIN_LOCKOUT_SECONDS", "900"))
 # One-time codes (login and signing) sent for one mediation case.
 JIEFEN_OTP_MAX_PER_HOUR = int(env("JIEFEN_OTP_MAX_PER_HOUR", "5"))
 JIEFEN_OTP_MAX_PER_DAY = int(env("JIEFEN_OTP_MAX_PER_DAY", "10"))
+
+# Largest request body read into memory (JSON rows to the API, forms); files are not counted.
+# A larger JSON body is refused with a JSON 413 naming the limit (jiefen.api.errors).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("JIEFEN_MAX_BODY_MB", "10")) * 1024 * 1024
