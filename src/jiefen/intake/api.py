@@ -7,7 +7,7 @@ of 201), also when the two requests race.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
@@ -15,6 +15,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBasicAuth, django_auth
+from pydantic import Field
 
 from jiefen.accounts.backends import locked_message
 from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
@@ -42,6 +43,9 @@ class BankBasicAuth(HttpBasicAuth):
 
 
 router = Router(tags=["批量导入"], auth=[BankBasicAuth(), django_auth])
+
+MAX_KEY = 128  # Batch.idempotency_key
+MAX_OFFSET = 10 * 200_000  # more error rows than a batch of the maximum size can have
 
 
 class BatchOut(Schema):
@@ -112,6 +116,8 @@ def _submit(
         raise HttpError(422, "policy 应为 reject_failed_rows 或 reject_all")
     institution = Organisation.objects.get(pk=user.organisation_id or 0)
     key = request.headers.get("Idempotency-Key")
+    if key and len(key.strip()) > MAX_KEY:
+        raise HttpError(422, f"Idempotency-Key 过长（上限 {MAX_KEY} 个字符）")
     try:
         batch, created = create_batch(
             institution, court, data, name, by=user, key=key, policy=policy
@@ -149,6 +155,8 @@ def post_rows(request: HttpRequest, body: RowsIn) -> Status:
     user = _agent(request)
     if body.case_type not in (fmt.LOAN, fmt.CARD):
         raise HttpError(422, "case_type 应为 financial_loan 或 credit_card")
+    if not body.rows:
+        raise HttpError(422, "rows 为空：一个批次至少应包含一行数据")
     rows = [{k: "" if v is None else str(v) for k, v in row.items()} for row in body.rows]
     data = render(rows, body.case_type)
     return _submit(request, user, body.court, data, "api.csv", body.policy)
@@ -161,11 +169,13 @@ def get_batch(request: HttpRequest, batch_id: int) -> BatchOut:
 
 @router.get("/batches/{batch_id}/errors", response=list[ErrorOut], summary="批次错误明细")
 def get_errors(
-    request: HttpRequest, batch_id: int, offset: int = 0, limit: int = 1000
+    request: HttpRequest,
+    batch_id: int,
+    offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Field(ge=1, le=10000)] = 1000,
 ) -> list[ErrorOut]:
     batch = batch_for(request.user, batch_id)  # type: ignore[arg-type]
-    limit = max(1, min(limit, 10000))
-    errors = batch.errors.order_by("row", "id")[max(offset, 0) : max(offset, 0) + limit]
+    errors = batch.errors.order_by("row", "id")[offset : offset + limit]
     return [
         ErrorOut(row=e.row, column=e.column, reason=e.reason, value=e.value, kind=e.kind)
         for e in errors

@@ -45,15 +45,28 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _court(value: str) -> Organisation | None:
+    """The court picked in the form; None for anything that is not a court's id."""
+    if not value.isdigit() or len(value) > 18:
+        return None
+    return Organisation.objects.filter(kind=OrganisationKind.COURT, pk=int(value)).first()
+
+
+def _refused(request: HttpRequest, reason: str) -> HttpResponse:
+    messages.error(request, f"文件未被接收：{reason}")
+    return redirect("intake:batches")
+
+
 def _upload(request: HttpRequest, user: User) -> HttpResponse:
     upload = request.FILES.get("file")
-    court = Organisation.objects.filter(
-        kind=OrganisationKind.COURT, pk=int(request.POST.get("court") or 0)
-    ).first()
+    court = _court(request.POST.get("court", "").strip())
     policy = request.POST.get("policy") or Policy.REJECT_FAILED_ROWS
-    if upload is None or court is None or policy not in Policy.values:
-        messages.error(request, "请选择文件、受理法院和错误处理方式")
-        return redirect("intake:batches")
+    if upload is None:
+        return _refused(request, "请选择要上传的文件")
+    if court is None:
+        return _refused(request, "受理法院无效，请从列表中选择受理法院")
+    if policy not in Policy.values:
+        return _refused(request, "错误处理方式无效，请从列表中选择")
     if (upload.size or 0) > MAX_BYTES:
         messages.error(request, f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB")
         return redirect("intake:batches")
