@@ -59,7 +59,8 @@ def test_one_click_filing_through_the_pages(make_case: Any, staff: Any, series: 
     body = b"".join(preview.streaming_content)
     assert preview["Content-Type"] == "application/pdf" and body.startswith(b"%PDF")
     assert preview["X-Content-SHA256"] == doc.sha256
-    word = owner.get(f"/docket/documents/{doc.pk}/word/")
+    made = owner.post(f"/docket/documents/{doc.pk}/word/")  # making a copy is a POST
+    word = owner.get(made["Location"])
     assert word.status_code == 200 and b"".join(word.streaming_content)[:2] == b"PK"
     assert StoredDocument.objects.filter(case=case, format="docx").count() == 1
 

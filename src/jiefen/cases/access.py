@@ -1,19 +1,55 @@
-"""Who may see which case (rule 4 of the architecture).
+"""Who may see what (rule 4 of the architecture; the table is docs/access.md).
 
-`visible_cases(user)` is the one place that scopes cases by role; `case_for` returns a case or
-raises the same Http404 for a missing and a forbidden case, so nothing leaks which ids exist.
+This module is the only code that scopes objects by role. Every page, API endpoint, download,
+ZIP and Word copy asks it:
+
+- `visible_cases(user)` decides the cases; every per-case object (mediation, offer, agreement,
+  instalment plan, enforcement draft, document) is visible exactly when its case is, so the
+  stages cannot disagree;
+- `visible_series`, `visible_filing_jobs`, `visible_batches` and `visible_rules` scope the
+  objects that gather many cases (a series, a filing job, an intake batch, a settlement rule);
+- `visible_documents(user, case)` adds the one rule inside a case: a party (被告/担保人)
+  sees the documents addressed to them and the case-wide ones, never a co-defendant's notices;
+- the `*_for(user, id)` functions return one object or raise the same Http404 for a missing and
+  a forbidden object, so nothing leaks which ids exist;
+- `desk(user, name)` says which staff desks (mediation centre, filing desk) a role may open.
 """
 
-from django.db.models import Q, QuerySet
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from jiefen.accounts.models import Role, User
-from jiefen.cases.models import Case
+from jiefen.accounts.models import Organisation, Role, User
+from jiefen.cases.models import Case, Series
+from jiefen.cases.states import State
+from jiefen.docket.models import FilingJob
+from jiefen.documents.models import RecipientRole, StoredDocument
+from jiefen.intake.models import Batch
+from jiefen.mediation.models import (
+    Agreement,
+    EnforcementDraft,
+    InstalmentPlan,
+    MediationCase,
+    Offer,
+    SettlementRule,
+)
+
+# Views pass `request.user`: a signed-in User, or AnonymousUser who sees nothing.
+AnyUser = User | AnonymousUser
 
 
-def visible_cases(user: User) -> QuerySet[Case]:
+def _active(user: object) -> User | None:
+    """The user if signed in and active; None otherwise (then nothing is visible)."""
+    return user if isinstance(user, User) and user.is_active else None
+
+
+def visible_cases(who: AnyUser) -> QuerySet[Case]:
     cases = Case.objects.all()
-    if not user.is_authenticated or not user.is_active:
+    user = _active(who)
+    if user is None:
         return cases.none()
     match user.role:
         case Role.PLATFORM_ADMIN:
@@ -46,11 +82,187 @@ def visible_cases(user: User) -> QuerySet[Case]:
     return cases.none()
 
 
-def case_for(user: User, case_id: int) -> Case:
+def _of_visible_cases[M: Model](who: AnyUser, qs: QuerySet[M], case_path: str) -> QuerySet[M]:
+    """Rows hanging off a case are visible exactly when their case is."""
+    user = _active(who)
+    if user is None:
+        return qs.none()
+    if user.role == Role.PLATFORM_ADMIN:
+        return qs
+    return qs.filter(**{f"{case_path}__in": visible_cases(user).values("pk")})
+
+
+def visible_mediations(who: AnyUser) -> QuerySet[MediationCase]:
+    return _of_visible_cases(who, MediationCase.objects.all(), "case")
+
+
+def visible_offers(who: AnyUser) -> QuerySet[Offer]:
+    return _of_visible_cases(who, Offer.objects.all(), "mediation__case")
+
+
+def visible_agreements(who: AnyUser) -> QuerySet[Agreement]:
+    return _of_visible_cases(who, Agreement.objects.all(), "mediation__case")
+
+
+def visible_plans(who: AnyUser) -> QuerySet[InstalmentPlan]:
+    """Instalment plans and their payments (还款入账): those of the user's visible cases."""
+    return _of_visible_cases(who, InstalmentPlan.objects.all(), "mediation__case")
+
+
+def visible_enforcement_drafts(who: AnyUser) -> QuerySet[EnforcementDraft]:
+    return _of_visible_cases(who, EnforcementDraft.objects.all(), "mediation__case")
+
+
+def visible_series(who: AnyUser) -> QuerySet[Series]:
+    """A bank its own series, a clerk the series at their court, a mediator the series of their
+    cases and those waiting to be sent to mediation at the court their organisation works with,
+    everyone else the series of their visible cases."""
+    series = Series.objects.all()
+    user = _active(who)
+    if user is None:
+        return series.none()
+    match user.role:
+        case Role.PLATFORM_ADMIN:
+            return series
+        case Role.BANK_AGENT:
+            return series.filter(institution_id=user.organisation_id)
+        case Role.CLERK:
+            return series.filter(court_id=user.organisation_id)
+        case Role.MEDIATOR:
+            partner_court = Organisation.objects.filter(staff=user).values("court_id")
+            screening = Case.objects.filter(
+                state=State.SCREENING, court_id__in=partner_court
+            ).values("series_id")
+            own = visible_cases(user).values("series_id")
+            return series.filter(Q(pk__in=own) | Q(pk__in=screening))
+    return series.filter(pk__in=visible_cases(user).values("series_id"))
+
+
+def visible_rules(who: AnyUser) -> QuerySet[SettlementRule]:
+    """A bank its own standing rules; a mediator those of the institutions of their cases."""
+    rules = SettlementRule.objects.all()
+    user = _active(who)
+    if user is None:
+        return rules.none()
+    if user.role == Role.PLATFORM_ADMIN:
+        return rules
+    if user.role == Role.BANK_AGENT:
+        return rules.filter(institution_id=user.organisation_id)
+    if user.role == Role.MEDIATOR:
+        return rules.filter(institution_id__in=visible_cases(user).values("institution_id"))
+    return rules.none()
+
+
+def visible_filing_jobs(who: AnyUser) -> QuerySet[FilingJob]:
+    """Filing jobs belong to the court's filing desk: its clerks see them."""
+    jobs = FilingJob.objects.all()
+    user = _active(who)
+    if user is None:
+        return jobs.none()
+    if user.role == Role.PLATFORM_ADMIN:
+        return jobs
+    if user.role == Role.CLERK:
+        return jobs.filter(court_id=user.organisation_id)
+    return jobs.none()
+
+
+def visible_batches(who: AnyUser) -> QuerySet[Batch]:
+    """A bank sees its own intake batches; the court's clerks those sent to it; admins all."""
+    batches = Batch.objects.select_related("institution", "court")
+    user = _active(who)
+    if user is None:
+        return batches.none()
+    if user.role == Role.PLATFORM_ADMIN:
+        return batches
+    if user.role == Role.BANK_AGENT:
+        return batches.filter(institution_id=user.organisation_id)
+    if user.role == Role.CLERK:
+        return batches.filter(court_id=user.organisation_id)
+    return batches.none()
+
+
+def visible_documents(who: AnyUser, case: Case | None = None) -> QuerySet[StoredDocument]:
+    """Documents of the visible cases (of `case` if given). A party sees those addressed to
+    them and the case-wide ones (各方当事人), not a co-defendant's personal notices."""
+    docs = _of_visible_cases(who, StoredDocument.objects.exclude(case=None), "case")
+    if case is not None:
+        docs = docs.filter(case_id=case.pk)
+    user = _active(who)
+    if user is not None and user.role == Role.DEFENDANT:
+        docs = docs.filter(
+            Q(party_id=user.party_id) | Q(party__isnull=True, recipient_role=RecipientRole.PARTIES)
+        )
+    return docs
+
+
+def _one[M: Model](qs: QuerySet[M], pk: object, message: str) -> M:
     try:
-        return visible_cases(user).get(pk=case_id)
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise Http404("案件不存在或无权查看") from None
+        return qs.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404(message) from None
+
+
+def case_for(who: AnyUser, case_id: object) -> Case:
+    return _one(visible_cases(who), case_id, "案件不存在或无权查看")
+
+
+def series_for(who: AnyUser, series_id: object) -> Series:
+    return _one(
+        visible_series(who).select_related("institution"), series_id, "系列案不存在或无权查看"
+    )
+
+
+def offer_for(who: AnyUser, offer_id: object) -> Offer:
+    return _one(
+        visible_offers(who).select_related("mediation__case"), offer_id, "方案不存在或无权查看"
+    )
+
+
+def mediation_for(who: AnyUser, case_id: object) -> MediationCase:
+    """The mediation of a visible case (404 if the case has none)."""
+    case = case_for(who, case_id)
+    m = MediationCase.objects.filter(case=case).first()
+    if m is None:
+        raise Http404("本案没有诉前调解")
+    m.case = case
+    return m
+
+
+def document_for(who: AnyUser, document_id: object) -> StoredDocument:
+    return _one(visible_documents(who).select_related("case"), document_id, "文书不存在或无权查看")
+
+
+def filing_job_for(who: AnyUser, job_id: object) -> FilingJob:
+    return _one(
+        visible_filing_jobs(who).select_related("series", "series__institution"),
+        job_id,
+        "立案任务不存在或无权查看",
+    )
+
+
+def batch_for(who: AnyUser, batch_id: object) -> Batch:
+    return _one(visible_batches(who), batch_id, "批次不存在或无权查看")
+
+
+# The staff desks and the roles that may open them (anyone else gets the same 404).
+DESKS: dict[str, frozenset[str]] = {
+    "mediation": frozenset({Role.MEDIATOR, Role.BANK_AGENT, Role.PLATFORM_ADMIN}),
+    "filing": frozenset({Role.CLERK, Role.PLATFORM_ADMIN}),
+}
+
+
+def may_open(who: AnyUser, desk_name: str) -> bool:
+    user = _active(who)
+    return user is not None and user.role in DESKS[desk_name]
+
+
+def desk(who: AnyUser, desk_name: str) -> User:
+    """The signed-in staff user if their role works at this desk; else the page does not exist."""
+    user = _active(who)
+    if user is None or user.role not in DESKS[desk_name]:
+        raise Http404("页面不存在")
+    return user
+
 
 # =============================================================================================
 # Who may act on a case (decided here once; every action asks before it writes).

@@ -1,4 +1,4 @@
-"""Read-only queries of the docket: filable series for a clerk, jobs, stats."""
+"""Read-only queries of the docket: filable series for a clerk, jobs, stats (scoping: access)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,18 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from jiefen.accounts.models import Role, User
-from jiefen.cases.models import Case, Series
+from jiefen.accounts.models import User
+from jiefen.cases.access import visible_filing_jobs, visible_series
+from jiefen.cases.models import Case
 from jiefen.docket.actions import FILABLE
 from jiefen.docket.models import FilingJob
 
 
-def can_file(user: User) -> bool:
-    return user.is_authenticated and user.role in (Role.CLERK, Role.PLATFORM_ADMIN)
-
-
 def filable_series(user: User) -> list[dict[str, Any]]:
     """Series with cases waiting for filing at the user's court, awaiting_filing first."""
-    qs = Series.objects.all()
-    if user.role != Role.PLATFORM_ADMIN:
-        qs = qs.filter(court_id=user.organisation_id)
     rows = (
-        qs.annotate(
+        visible_series(user)
+        .annotate(
             awaiting=Count("cases", filter=Q(cases__state="awaiting_filing")),
             screening=Count("cases", filter=Q(cases__state="screening")),
             filed=Count("cases", filter=Q(cases__state="filed")),
@@ -46,9 +41,7 @@ def filable_series(user: User) -> list[dict[str, Any]]:
 
 
 def recent_jobs(user: User, limit: int = 10) -> list[FilingJob]:
-    qs = FilingJob.objects.select_related("series", "series__institution", "requested_by")
-    if user.role != Role.PLATFORM_ADMIN:
-        qs = qs.filter(court_id=user.organisation_id)
+    qs = visible_filing_jobs(user).select_related("series", "series__institution", "requested_by")
     return list(qs[:limit])
 
 

@@ -368,3 +368,32 @@ def issue_word_copy(
             payload={"case": case.pk, "kind": kind, "sha256": stored.sha256},
         )
     return doc
+
+
+def record_download(
+    *,
+    by: User | None,
+    action: str,
+    object_type: str,
+    object_id: object,
+    sha256: str,
+    case_ids: Iterable[int] = (),
+    **details: Any,
+) -> None:
+    """One audit record per download or export of personal data (a document, a series ZIP, a
+    Word copy, an error list): who, which object and cases, and the SHA-256 of what they got,
+    so a court can say who saw a borrower's file. Many cases are named by count and digest."""
+    cases = sorted(set(case_ids))
+    payload: dict[str, Any] = {"sha256": sha256, **details}
+    if len(cases) <= 20:
+        payload["cases"] = cases
+    else:
+        payload.update(case_count=len(cases), cases_sha256=ids_sha256(cases))
+    with transaction.atomic():
+        audit(
+            actor_id=by.pk if by else None,
+            action=f"download.{action}",
+            object_type=object_type,
+            object_id=object_id,
+            payload=payload,
+        )

@@ -1,27 +1,31 @@
-"""Read-only queries over stored documents."""
+"""Read-only queries over stored documents (who sees which document: `cases.access`)."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
 from jiefen.accounts.models import User
-from jiefen.cases.access import case_for
-from jiefen.documents.models import StoredDocument
+from jiefen.cases.access import visible_documents
+from jiefen.cases.models import Case
+from jiefen.documents.models import DocumentFormat, StoredDocument
 
 
-def document_for(user: User, document_id: int) -> StoredDocument:
-    """The document if its case is visible to `user` (same 404 for missing and forbidden)."""
-    from django.http import Http404
-
-    doc = StoredDocument.objects.filter(pk=document_id).select_related("case").first()
-    if doc is None or doc.case_id is None:
-        raise Http404("文书不存在或无权查看")
-    case_for(user, doc.case_id)
-    return doc
+def case_documents(user: User, case: Case) -> QuerySet[StoredDocument]:
+    """The documents of the case page's list: those of the case the user may see."""
+    return (
+        visible_documents(user, case).exclude(kind="packet").select_related("packet").order_by("id")
+    )
 
 
-def case_documents(case_id: int) -> QuerySet[StoredDocument]:
-    return StoredDocument.objects.filter(case_id=case_id).order_by("recipient_role", "id")
+def latest_word_copy(user: User, doc: StoredDocument) -> StoredDocument | None:
+    """The newest Word copy made of the same kind for the same recipient, if one was made."""
+    return (
+        visible_documents(user)
+        .filter(case=doc.case, kind=doc.kind, format=DocumentFormat.DOCX)
+        .filter(party=doc.party, recipient_role=doc.recipient_role)
+        .order_by("-id")
+        .first()
+    )
 
 
 def stats_section() -> dict[str, object]:

@@ -46,6 +46,18 @@ def read(path: str) -> bytes:
     return (Path(settings.JIEFEN_VAR_DIR) / path).read_bytes()
 
 
+class TamperedFile(Exception):
+    """A stored file's bytes no longer match the SHA-256 registered when it was written."""
+
+
+def read_verified(path: str, expected_sha256: str) -> bytes:
+    """The file's bytes if they still hash to `expected_sha256` (evidence is immutable)."""
+    data = read(path)
+    if sha256(data) != expected_sha256:
+        raise TamperedFile("文书文件与登记的SHA-256不符，可能已被篡改")
+    return data
+
+
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 

@@ -1,37 +1,13 @@
-"""Read-only queries of the intake stage: which batches a user may see, their series, stats."""
+"""Read-only queries of the intake stage: a batch's series, stats (who sees a batch: cases.access)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.http import Http404
+from django.db.models import Count, Q, Sum
 
-from jiefen.accounts.models import Role, User
 from jiefen.cases.models import Case
 from jiefen.intake.models import Batch
-
-
-def visible_batches(user: User) -> QuerySet[Batch]:
-    """A bank sees its own batches; the court's clerks those sent to it; admins all."""
-    batches = Batch.objects.select_related("institution", "court")
-    if not user.is_authenticated or not user.is_active:
-        return batches.none()
-    if user.role == Role.PLATFORM_ADMIN:
-        return batches
-    if user.role == Role.BANK_AGENT and user.organisation_id:
-        return batches.filter(institution_id=user.organisation_id)
-    if user.role == Role.CLERK and user.organisation_id:
-        return batches.filter(court_id=user.organisation_id)
-    return batches.none()
-
-
-def batch_for(user: User, batch_id: int) -> Batch:
-    """The batch or the same 404 for a missing and a forbidden one (as `case_for`)."""
-    try:
-        return visible_batches(user).get(pk=batch_id)
-    except (Batch.DoesNotExist, ValueError, TypeError):
-        raise Http404("批次不存在或无权查看") from None
 
 
 def batch_series(batch: Batch) -> list[dict[str, Any]]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from jiefen.accounts.models import Organisation, Role, User
-from jiefen.cases.models import Series
+from jiefen.cases import access
 from jiefen.mediation import actions, selectors
 
 router = Router(tags=["诉前调解"], auth=django_auth)
@@ -62,13 +62,12 @@ def post_payments(request: HttpRequest, body: PaymentsIn) -> PaymentsOut:
 
 @router.get("/series/{series_id}/answers", summary="系列案借款人答复情况")
 def series_answers(request: HttpRequest, series_id: int) -> dict[str, int]:
+    """Answers among the series' mediations the caller may see (same 404 for missing/forbidden)."""
     user = request.user
-    series = Series.objects.filter(pk=series_id).first()
-    if (
-        not isinstance(user, User)
-        or series is None
-        or user.role not in (Role.MEDIATOR, Role.PLATFORM_ADMIN, Role.BANK_AGENT)
-        or (user.role == Role.BANK_AGENT and series.institution_id != user.organisation_id)
-    ):
+    if not access.may_open(user, "mediation"):
         raise HttpError(404, "系列案不存在或无权查看")
-    return selectors.answers(selectors.series_cases(series, user))
+    try:
+        series = access.series_for(user, series_id)
+    except Http404:
+        raise HttpError(404, "系列案不存在或无权查看") from None
+    return selectors.answers(selectors.series_cases(series, user))  # type: ignore[arg-type]

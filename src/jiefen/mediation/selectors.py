@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from jiefen.accounts.models import Role, User
+from jiefen.cases import access
 from jiefen.cases.models import Case, Series
 from jiefen.cases.states import State
 from jiefen.mediation.models import (
@@ -22,6 +23,7 @@ from jiefen.mediation.models import (
     PaymentOrder,
     PlanStatus,
     Response,
+    SignerRole,
 )
 
 SUCCESS = (Outcome.AGREED, Outcome.CONFIRMED, Outcome.NOTARIZED, Outcome.PAYMENT_ORDER)
@@ -63,16 +65,31 @@ def stats_section() -> dict[str, Any]:
     }
 
 
+def numbers(meds: QuerySet[MediationCase]) -> dict[str, int]:
+    """The outcome counts of the centre page, over the mediations the user may see."""
+    return {
+        "judicial_confirmations": Confirmation.objects.filter(
+            mediation__in=meds, ruling="confirmed"
+        ).count(),
+        "notarized": Notarization.objects.filter(mediation__in=meds)
+        .exclude(certificate_number="")
+        .count(),
+        "payment_orders": PaymentOrder.objects.filter(mediation__in=meds)
+        .exclude(issued_on=None)
+        .count(),
+        "to_filing": meds.filter(outcome=Outcome.TO_FILING).count(),
+        "instalment_plans": InstalmentPlan.objects.filter(
+            mediation__in=meds, offer__instalments__gt=1
+        ).count(),
+        "missed_instalments": InstalmentPlan.objects.filter(
+            mediation__in=meds, status=PlanStatus.MISSED
+        ).count(),
+    }
+
+
 def scoped(user: User) -> QuerySet[MediationCase]:
-    """Mediation cases a staff user may count: all for admin and mediators' centre, own for a bank."""
-    qs = MediationCase.objects.all()
-    if user.role == Role.BANK_AGENT:
-        return qs.filter(case__institution_id=user.organisation_id)
-    if user.role == Role.MEDIATOR:
-        return qs.filter(organisation_id=user.organisation_id or 0)
-    if user.role == Role.PLATFORM_ADMIN:
-        return qs
-    return qs.none()
+    """Mediation cases the user may count: those of their visible cases (cases.access)."""
+    return access.visible_mediations(user)
 
 
 def breakdown(user: User, by: str) -> list[dict[str, Any]]:
@@ -87,35 +104,38 @@ def breakdown(user: User, by: str) -> list[dict[str, Any]]:
 
 
 def series_overview(user: User) -> list[dict[str, Any]]:
-    ids = scoped(user).values("case__series_id")
-    series = Series.objects.filter(pk__in=ids).select_related("institution")
+    """The user's visible series with their visible cases counted by state."""
+    series = access.visible_series(user).select_related("institution").order_by("pk")
     counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for sid, state in Case.objects.filter(series__in=series).values_list("series_id", "state"):
+    rows = access.visible_cases(user).filter(series__in=series).values_list("series_id", "state")
+    for sid, state in rows:
         counts[sid][state] += 1
+    screening = dict(
+        Case.objects.filter(series__in=series, state=State.SCREENING)
+        .values_list("series_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return [
         {
             "series": s,
             "in_mediation": counts[s.pk][State.IN_MEDIATION],
-            "screening": counts[s.pk][State.SCREENING],
+            "screening": screening.get(s.pk, 0),
             "total": sum(counts[s.pk].values()),
         }
         for s in series
+        if counts[s.pk] or screening.get(s.pk)
     ]
 
 
 def series_cases(series: Series, user: User) -> list[MediationCase]:
-    qs = (
-        MediationCase.objects.filter(case__series=series)
+    """The mediations of one series the user may see (the series page lists and acts on them)."""
+    return list(
+        access.visible_mediations(user)
+        .filter(case__series=series)
         .select_related("case", "case__mediator", "agreement")
         .order_by("case_id")
     )
-    if user.role == Role.MEDIATOR:
-        qs = qs.filter(case__mediator=user)
-    elif user.role == Role.BANK_AGENT:
-        qs = qs.filter(case__institution_id=user.organisation_id)
-    elif user.role != Role.PLATFORM_ADMIN:
-        qs = qs.none()
-    return list(qs)
 
 
 def answers(meds: list[MediationCase]) -> dict[str, int]:
@@ -126,34 +146,34 @@ def answers(meds: list[MediationCase]) -> dict[str, int]:
 
 def pending_proposals(user: User) -> QuerySet[Offer]:
     """Borrowers' plans outside the standing rule, waiting for the institution."""
-    qs = Offer.objects.filter(
-        status=OfferStatus.OPEN,
-        made_by=OfferFrom.BORROWER,
-        mediation__case__state=State.IN_MEDIATION,
-    )
-    if user.role == Role.BANK_AGENT:
-        qs = qs.filter(mediation__case__institution_id=user.organisation_id)
-    elif user.role == Role.MEDIATOR:
-        qs = qs.filter(mediation__case__mediator=user)
-    elif user.role != Role.PLATFORM_ADMIN:
-        qs = qs.none()
-    return qs.select_related("mediation__case").order_by("created_at")
-
-
-def unsigned_agreements(user: User) -> list[int]:
-    """Agreement ids waiting for this user's signature (bank agent: claimant; mediator)."""
-    from jiefen.mediation.models import Agreement
-
-    qs = Agreement.objects.filter(mediation__case__state=State.IN_MEDIATION)
-    if user.role == Role.BANK_AGENT:
-        qs = qs.filter(mediation__case__institution_id=user.organisation_id).exclude(
-            signatures__role="claimant"
+    return (
+        access.visible_offers(user)
+        .filter(
+            status=OfferStatus.OPEN,
+            made_by=OfferFrom.BORROWER,
+            mediation__case__state=State.IN_MEDIATION,
         )
-    elif user.role == Role.MEDIATOR:
-        qs = qs.filter(mediation__case__mediator=user).exclude(signatures__role="mediator")
-    else:
+        .select_related("mediation__case")
+        .order_by("created_at")
+    )
+
+
+# The signature a staff user gives on an agreement (the parties to it are decided by actions).
+SIGNS_AS: dict[str, SignerRole] = {
+    Role.BANK_AGENT: SignerRole.CLAIMANT,
+    Role.MEDIATOR: SignerRole.MEDIATOR,
+}
+
+
+def unsigned_agreements(user: User, series: Series | None = None) -> list[int]:
+    """Visible agreements (of `series` if given) still waiting for this user's kind of signature."""
+    role = SIGNS_AS.get(user.role)
+    if role is None:
         return []
-    return list(qs.values_list("pk", flat=True))
+    qs = access.visible_agreements(user).filter(mediation__case__state=State.IN_MEDIATION)
+    if series is not None:
+        qs = qs.filter(mediation__case__series=series)
+    return list(qs.exclude(signatures__role=role).values_list("pk", flat=True))
 
 
 def mediator_loads(org_id: int) -> dict[int, int]:

@@ -3,36 +3,29 @@ proposals, payments upload, and the per-case actions behind the case page's medi
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
-from jiefen.cases.access import case_for
-from jiefen.cases.models import Case, Series
+from jiefen.cases import access
 from jiefen.cases.states import State
-from jiefen.documents.storage import read
+from jiefen.documents.views import serve_document
 from jiefen.mediation import actions, plans, selectors
 from jiefen.mediation.actions import ActionRefused
-from jiefen.mediation.models import MediationCase, Offer
-
-STAFF = (Role.MEDIATOR, Role.PLATFORM_ADMIN, Role.BANK_AGENT)
+from jiefen.web.params import BadParam, date_param, decimal_param, int_param, optional_id, safe_next
 
 
 def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if user.role not in STAFF:
-        raise Http404("无权访问")
-    return user
+    """The mediation desk's staff user (mediators, institutions' agents, admins)."""
+    return access.desk(request.user, "mediation")
 
 
 def _run(request: HttpRequest, done: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -55,10 +48,10 @@ def centre(request: HttpRequest) -> HttpResponse:
         "mediation/centre.html",
         {
             "stats": stats,
-            "numbers": selectors.stats_section() if user.role != Role.BANK_AGENT else None,
+            "numbers": selectors.numbers(meds),
             "by_mediator": selectors.breakdown(user, "mediator"),
             "by_institution": selectors.breakdown(user, "institution"),
-            "series_list": selectors.series_overview(user) + _screening_series(user),
+            "series_list": selectors.series_overview(user),
             "proposals": selectors.pending_proposals(user)[:50],
             "unsigned": len(selectors.unsigned_agreements(user)),
             "organisations": Organisation.objects.filter(kind=OrganisationKind.MEDIATION_ORG),
@@ -66,31 +59,10 @@ def centre(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _screening_series(user: User) -> list[dict[str, Any]]:
-    """Series with screened cases not yet in mediation (admin and mediators may open them)."""
-    if user.role == Role.BANK_AGENT:
-        return []
-    shown = set(selectors.scoped(user).values_list("case__series_id", flat=True))
-    qs = Series.objects.filter(cases__state=State.SCREENING).exclude(pk__in=shown).distinct()
-    return [
-        {
-            "series": s,
-            "in_mediation": 0,
-            "screening": s.cases.filter(state=State.SCREENING).count(),
-            "total": s.cases.count(),
-        }
-        for s in qs.select_related("institution")
-    ]
-
-
 @login_required
 def series_page(request: HttpRequest, series_id: int) -> HttpResponse:
     user = _user(request)
-    series = Series.objects.select_related("institution").filter(pk=series_id).first()
-    if series is None or (
-        user.role == Role.BANK_AGENT and series.institution_id != user.organisation_id
-    ):
-        raise Http404
+    series = access.series_for(user, series_id)
     meds = selectors.series_cases(series, user)
     return render(
         request,
@@ -101,52 +73,51 @@ def series_page(request: HttpRequest, series_id: int) -> HttpResponse:
             "answers": selectors.answers(meds),
             "screening": series.cases.filter(state=State.SCREENING).count(),
             "waivable": [(k, plans.COMPONENTS[k]) for k in plans.WAIVABLE],
-            "unsigned": len(selectors.unsigned_agreements(user)),
+            "unsigned": len(selectors.unsigned_agreements(user, series)),
             "organisations": Organisation.objects.filter(kind=OrganisationKind.MEDIATION_ORG),
         },
     )
 
 
-def _decimal(value: str, default: str = "0") -> Decimal:
-    try:
-        return Decimal(value.strip() or default)
-    except InvalidOperation:
-        raise ActionRefused("数字格式不正确") from None
-
-
 @login_required
 @require_POST
 def series_action(request: HttpRequest, series_id: int) -> HttpResponse:
+    """Bulk actions of a series page: each acts only on this series' cases the user may see."""
     user = _user(request)
-    series = Series.objects.filter(pk=series_id).first()
-    if series is None:
-        raise Http404
+    series = access.series_for(user, series_id)
     what = request.POST.get("action")
     p = request.POST
     try:
         if what == "open" and user.role in (Role.PLATFORM_ADMIN, Role.MEDIATOR):
-            org = Organisation.objects.get(
-                pk=p.get("organisation") or 0, kind=OrganisationKind.MEDIATION_ORG
-            )
+            org_id = optional_id(p, "organisation", "调解组织")
+            org = Organisation.objects.filter(
+                pk__in=[org_id], kind=OrganisationKind.MEDIATION_ORG
+            ).first()
+            if org is None:
+                raise BadParam("请选择调解组织")
             ids = list(series.cases.filter(state=State.SCREENING).values_list("pk", flat=True))
             r = actions.open_mediation(ids, org, by=user, whole_series=bool(p.get("whole")))
             messages.success(
                 request, f"已转入调解 {len(r.opened)} 件，未能指派 {len(r.unassigned)} 件"
             )
         elif what == "offer":
-            due = date.fromisoformat(p["first_due"]) if p.get("first_due") else None
+            instalments = int_param(p, "instalments", "分期期数", default=1, minimum=1)
+            percent = decimal_param(p, "first_payment_percent", "首付款比例", default="0")
+            due = date_param(p, "first_due", "首期还款日")
             bulk = actions.send_bulk_offer(
                 series,
                 by=user,
-                instalments=int(p.get("instalments", "1")),
-                first_payment_percent=_decimal(p.get("first_payment_percent", "0")),
+                instalments=instalments,
+                first_payment_percent=percent or 0,  # type: ignore[arg-type]
                 waived=p.getlist("waived"),
                 first_due=due,
             )
             messages.success(request, f"已向 {bulk.count} 名借款人发送调解方案")
         elif what == "sign":
             n = actions.sign_many(
-                selectors.unsigned_agreements(user), by=user, ip=request.META.get("REMOTE_ADDR")
+                selectors.unsigned_agreements(user, series),
+                by=user,
+                ip=request.META.get("REMOTE_ADDR"),
             )
             messages.success(request, f"已签署 {n} 份调解协议")
         elif what == "fail":
@@ -160,13 +131,9 @@ def series_action(request: HttpRequest, series_id: int) -> HttpResponse:
             )
             messages.success(request, f"{len(moved)} 件调解不成，转入待立案")
         else:
-            raise Http404
-    except ActionRefused as exc:
+            raise Http404("无此操作")
+    except (ActionRefused, BadParam) as exc:
         messages.error(request, str(exc))
-    except (ValueError, KeyError):
-        messages.error(request, "请完整填写表单")
-    except Organisation.DoesNotExist:
-        messages.error(request, "请选择调解组织")
     return redirect("mediation:series", series_id=series.pk)
 
 
@@ -174,39 +141,50 @@ def series_action(request: HttpRequest, series_id: int) -> HttpResponse:
 def rules_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST" and user.role == Role.BANK_AGENT:
-        p = request.POST
-        series = Series.objects.filter(
-            pk=p.get("series") or 0, institution_id=user.organisation_id
-        ).first()
-        try:
-            _run(
-                request,
-                "预设和解规则已生效",
-                actions.set_rule,
-                by=user,
-                series=series,
-                max_instalments=int(p.get("max_instalments", "24")),
-                min_first_payment_percent=_decimal(p.get("min_first_payment_percent", "10")),
-                waivable=p.getlist("waivable"),
-                grace_days=int(p.get("grace_days", "10")),
-            )
-        except (ValueError, ActionRefused) as exc:
-            messages.error(request, str(exc))
+        _set_rule(request, user)
         return redirect("mediation:rules")
-    from jiefen.mediation.models import SettlementRule
-
-    rules = SettlementRule.objects.filter(active=True).select_related("series")
-    if user.role == Role.BANK_AGENT:
-        rules = rules.filter(institution_id=user.organisation_id)
     return render(
         request,
         "mediation/rules.html",
         {
-            "rules": rules,
+            "rules": access.visible_rules(user).filter(active=True).select_related("series"),
             "proposals": selectors.pending_proposals(user),
-            "series_list": Series.objects.filter(institution_id=user.organisation_id),
+            "series_list": access.visible_series(user).order_by("pk"),
             "waivable": [(k, plans.COMPONENTS[k]) for k in plans.WAIVABLE],
         },
+    )
+
+
+def _set_rule(request: HttpRequest, user: User) -> None:
+    """Read the whole form first; a refused field sets no rule."""
+    p = request.POST
+    try:
+        series_id = optional_id(p, "series", "系列案")
+        series = None
+        if series_id is not None:
+            series = access.visible_series(user).filter(pk=series_id).first()
+            if series is None:
+                raise BadParam("所选系列案不存在或不属于本机构")
+        values = {
+            "max_instalments": int_param(
+                p, "max_instalments", "最多分期期数", default=24, minimum=1, maximum=60
+            ),
+            "min_first_payment_percent": decimal_param(
+                p, "min_first_payment_percent", "首付款最低比例", default="10"
+            ),
+            "grace_days": int_param(p, "grace_days", "逾期宽限天数", default=10, maximum=365),
+        }
+    except BadParam as exc:
+        messages.error(request, str(exc))
+        return
+    _run(
+        request,
+        "预设和解规则已生效",
+        actions.set_rule,
+        by=user,
+        series=series,
+        waivable=p.getlist("waivable"),
+        **values,
     )
 
 
@@ -214,23 +192,25 @@ def rules_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, offer_id: int) -> HttpResponse:
     user = _user(request)
-    offer = Offer.objects.select_related("mediation__case").filter(pk=offer_id).first()
-    if offer is None:
-        raise Http404
+    offer = access.offer_for(user, offer_id)
     p = request.POST
+    back = safe_next(request, reverse("mediation:rules"))
     if p.get("action") == "counter":
         try:
-            _run(
-                request,
-                "已提出新的方案",
-                actions.counter_offer,
-                offer,
-                by=user,
-                instalments=int(p.get("instalments", "1")),
-                first_payment=_decimal(p.get("first_payment", ""), "0") or None,
-            )
-        except ValueError:
-            messages.error(request, "请填写期数")
+            instalments = int_param(p, "instalments", "还价期数", minimum=1, maximum=60)
+            first_payment = decimal_param(p, "first_payment", "还价首付")
+        except BadParam as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+        _run(
+            request,
+            "已提出新的方案",
+            actions.counter_offer,
+            offer,
+            by=user,
+            instalments=instalments,
+            first_payment=first_payment or None,
+        )
     else:
         _run(
             request,
@@ -240,7 +220,7 @@ def decide(request: HttpRequest, offer_id: int) -> HttpResponse:
             by=user,
             approve=p.get("action") == "approve",
         )
-    return redirect(request.POST.get("next") or "mediation:rules")
+    return redirect(back)
 
 
 @login_required
@@ -260,13 +240,10 @@ def payments_page(request: HttpRequest) -> HttpResponse:
         except (ActionRefused, UnicodeDecodeError) as exc:
             messages.error(request, str(exc))
         return redirect("mediation:payments")
-    from jiefen.mediation.models import EnforcementDraft, InstalmentPlan
-
-    plans_qs = InstalmentPlan.objects.select_related("mediation__case").order_by("-id")
-    drafts = EnforcementDraft.objects.select_related("mediation__case").order_by("-id")
-    if user.role == Role.BANK_AGENT:
-        plans_qs = plans_qs.filter(mediation__case__institution_id=user.organisation_id)
-        drafts = drafts.filter(mediation__case__institution_id=user.organisation_id)
+    plans_qs = access.visible_plans(user).select_related("mediation__case").order_by("-id")
+    drafts = (
+        access.visible_enforcement_drafts(user).select_related("mediation__case").order_by("-id")
+    )
     return render(
         request, "mediation/payments.html", {"plans": plans_qs[:100], "drafts": drafts[:100]}
     )
@@ -275,14 +252,11 @@ def payments_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The buttons of the case page's mediation panel; access through `case_for`."""
+    """The buttons of the case page's mediation panel; access through `cases.access`."""
     user = request.user
     assert isinstance(user, User)
-    case: Case = case_for(user, case_id)
-    m = MediationCase.objects.filter(case=case).select_related("case").first()
-    if m is None:
-        raise Http404
-    m.case = case
+    m = access.mediation_for(user, case_id)
+    case = m.case
     what = request.POST.get("action", "")
     p = request.POST
     match what:
@@ -327,22 +301,27 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
                 reason=p.get("reason") or "调解不成",
             )
         case "reassign":
-            mediator = User.objects.filter(pk=p.get("mediator") or 0, role=Role.MEDIATOR).first()
-            if mediator:
+            try:
+                mediator_id = optional_id(p, "mediator", "调解员")
+            except BadParam as exc:
+                messages.error(request, str(exc))
+                return redirect("case_detail", case_id=case.pk)
+            mediator = User.objects.filter(pk__in=[mediator_id], role=Role.MEDIATOR).first()
+            if mediator is None:
+                messages.error(request, "请选择调解员")
+            else:
                 _run(request, "已改派", actions.reassign, case, mediator, by=user)
         case _:
-            raise Http404
+            raise Http404("无此操作")
     return redirect("case_detail", case_id=case.pk)
 
 
 @login_required
-def agreement_pdf(request: HttpRequest, case_id: int) -> FileResponse:
-    case = case_for(request.user, case_id)  # type: ignore[arg-type]
-    m = MediationCase.objects.filter(case=case).first()
-    if m is None or not hasattr(m, "agreement"):
-        raise Http404
-    return FileResponse(
-        io.BytesIO(read(m.agreement.document.path)),
-        content_type="application/pdf",
-        filename=f"调解协议书-{case.pk}.pdf",
-    )
+def agreement_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    """The agreement's PDF, hash-checked and audited like every other document."""
+    m = access.mediation_for(request.user, case_id)
+    agreement = getattr(m, "agreement", None)
+    if agreement is None:
+        raise Http404("本案尚无调解协议")
+    doc = access.document_for(request.user, agreement.document_id)
+    return serve_document(request, doc, attachment=True)

@@ -8,6 +8,7 @@ from jiefen.cases.access import case_for
 from jiefen.cases.elements import SECTION_TITLES, complaint_elements
 from jiefen.cases.selectors import counts_by_state, work_list
 from jiefen.cases.states import allowed_transitions
+from jiefen.documents.selectors import case_documents
 
 
 @login_required
@@ -22,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = case_for(request.user, case_id)  # type: ignore[arg-type]
+    case = case_for(request.user, case_id)
     rows = complaint_elements(case)
     return render(
         request,
@@ -36,5 +37,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "parties": case.case_parties.select_related("party"),
             "events": case.events.select_related("actor"),
             "transitions": allowed_transitions(case),
+            "documents": case_documents(request.user, case),  # type: ignore[arg-type]
         },
     )
