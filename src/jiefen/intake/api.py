@@ -19,12 +19,12 @@ from pydantic import Field
 
 from jiefen.accounts.backends import locked_message
 from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
+from jiefen.cases.access import batch_for
 from jiefen.intake import format as fmt
 from jiefen.intake.actions import IdempotencyConflict, create_batch, summary
 from jiefen.intake.generator import render
 from jiefen.intake.models import Batch, Policy
 from jiefen.intake.reader import MAX_BYTES, FileRefused
-from jiefen.intake.selectors import batch_for
 from jiefen.intake.tasks import enqueue_import
 
 
@@ -164,7 +164,7 @@ def post_rows(request: HttpRequest, body: RowsIn) -> Status:
 
 @router.get("/batches/{batch_id}", response=BatchOut, summary="批次进度与结果")
 def get_batch(request: HttpRequest, batch_id: int) -> BatchOut:
-    return _out(batch_for(request.user, batch_id))  # type: ignore[arg-type]
+    return _out(batch_for(request.user, batch_id))
 
 
 @router.get("/batches/{batch_id}/errors", response=list[ErrorOut], summary="批次错误明细")
@@ -174,7 +174,7 @@ def get_errors(
     offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Field(ge=1, le=10000)] = 1000,
 ) -> list[ErrorOut]:
-    batch = batch_for(request.user, batch_id)  # type: ignore[arg-type]
+    batch = batch_for(request.user, batch_id)
     errors = batch.errors.order_by("row", "id")[offset : offset + limit]
     return [
         ErrorOut(row=e.row, column=e.column, reason=e.reason, value=e.value, kind=e.kind)

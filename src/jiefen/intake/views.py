@@ -9,12 +9,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
+from jiefen.cases.access import batch_for, visible_batches
+from jiefen.documents.actions import record_download
+from jiefen.documents.storage import sha256
 from jiefen.intake import format as fmt
 from jiefen.intake.actions import IdempotencyConflict, create_batch
 from jiefen.intake.models import Policy
 from jiefen.intake.reader import MAX_BYTES, FileRefused
 from jiefen.intake.report import errors_csv, errors_xlsx, template_xlsx
-from jiefen.intake.selectors import batch_for, batch_series, visible_batches
+from jiefen.intake.selectors import batch_series
 from jiefen.intake.tasks import enqueue_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,6 +122,14 @@ def batch_errors(request: HttpRequest, batch_id: int, fmt_name: str) -> HttpResp
     else:
         response = HttpResponse(errors_csv(batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.{fmt_name}"'
+    record_download(
+        by=_user(request),
+        action="batch_errors",
+        object_type="batch",
+        object_id=batch.pk,
+        sha256=sha256(response.content),
+        format=fmt_name,
+    )
     return response
 
 
