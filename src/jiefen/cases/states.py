@@ -127,6 +127,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.IN_MEDIATION,
         "Pre-litigation mediation with the parties' consent (民诉法 Art. 125; 民诉前调 number).",
         requires=_has_mediator,
+        # The centre routes screened cases (or the automatic diversion does); a mediator
+        # receives them and has no screened case in scope before that.
         actors=frozenset({Role.PLATFORM_ADMIN, SYSTEM}),
     ),
     Transition(
@@ -135,6 +137,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.IN_MEDIATION,),
         State.MEDIATED,
         "Both parties and the mediator sign a mediation agreement (人民调解法 Arts. 28-31).",
+        # The move follows from the third signature (`mediation.sign`), never from a click.
         actors=frozenset({SYSTEM}),
     ),
     Transition(
@@ -143,6 +146,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.SCREENING, State.IN_MEDIATION),
         State.AWAITING_FILING,
         "Mediation failed, declined or expired: the claim goes to filing with what is known.",
+        # The mediator records failure, the claimant may decline (mediation is voluntary,
+        # 人民调解法 Art. 3), the expiry sweep ends it; the borrower's answer goes to the mediator.
         actors=frozenset({Role.MEDIATOR, Role.BANK_AGENT, Role.PLATFORM_ADMIN, SYSTEM}),
     ),
     Transition(
@@ -208,6 +213,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.PAYMENT_ORDER_ISSUED,),
         State.AWAITING_FILING,
         "A valid written objection ends the procedure; it turns into litigation (Art. 228).",
+        # The debtor objects (on the portal: SYSTEM) or the judge records a paper objection.
         actors=frozenset({Role.DEFENDANT, Role.JUDGE, SYSTEM}),
     ),
     Transition(
@@ -224,6 +230,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.MEDIATED,),
         State.AWAITING_FILING,
         "An unconfirmed agreement is not enforceable: a missed instalment sends it to filing.",
+        # Only the missed-instalment sweep; likewise for other moves that follow from dates.
         actors=frozenset({SYSTEM}),
     ),
     Transition(
@@ -322,6 +329,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (State.MEDIATED, *_ENFORCEABLE_TITLES, State.IN_ENFORCEMENT),
         State.CLOSED,
         "Debt fully performed or enforcement completed.",
+        # The creditor's payment report completes the plan, or the enforcement officer closes.
         actors=frozenset({Role.BANK_AGENT, Role.ENFORCEMENT_OFFICER, SYSTEM}),
     ),
 )
