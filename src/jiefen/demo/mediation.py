@@ -263,9 +263,9 @@ def _outcomes(out: Any, opened: list[int], agent: User) -> None:
     for m in singles[:6]:
         po = actions.apply_payment_order(m, by=agent)
         # The judge the application was assigned to issues the order.
-        actions.issue_payment_order(
-            po, by=User.objects.get(pk=Case.objects.get(pk=m.case_id).judge_id)
-        )
+        judge = Case.objects.select_related("judge").get(pk=m.case_id).judge
+        assert judge is not None
+        actions.issue_payment_order(po, by=judge)
         orders.append(po)
     if orders:
         po = PaymentOrder.objects.get(pk=orders[0].pk)
