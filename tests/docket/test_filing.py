@@ -188,7 +188,7 @@ def test_filing_job_produces_signed_documents(
         by=None,
     )
     case = make_case(series=series, state=State.AWAITING_FILING, claim_total=Decimal("46234.56"))
-    job = start_filing(by=staff["clerks"][0], series=series, run_now=True)
+    job = start_filing(by=staff["clerks"][0], series=series, run_now=True, filed_on=FILED_ON)
     run_job(job.pk, inline=True)
     job.refresh_from_db()
     assert job.status == FilingJob.Status.DONE and job.percent == 100
@@ -254,7 +254,7 @@ def test_fee_notice_without_account_prints_no_account(
     make_case: Any, staff: Any, series: Series
 ) -> None:
     make_case(series=series, state=State.AWAITING_FILING, claim_total=Decimal("46234.56"))
-    job = start_filing(by=staff["clerks"][0], series=series, run_now=True)
+    job = start_filing(by=staff["clerks"][0], series=series, run_now=True, filed_on=FILED_ON)
     run_job(job.pk, inline=True)
     text = pdf_text(
         StoredDocument.objects.get(kind="fee_notice").absolute_path.read_bytes()
@@ -266,7 +266,7 @@ def test_stats_filing_section(make_case: Any, staff: Any, series: Series) -> Non
     from jiefen.stats.management.commands.stats import collect
 
     make_case(series=series, state=State.AWAITING_FILING, claim_total=Decimal("123456.78"))
-    job = start_filing(by=staff["clerks"][0], series=series, run_now=True)
+    job = start_filing(by=staff["clerks"][0], series=series, run_now=True, filed_on=FILED_ON)
     run_job(job.pk, inline=True)
     filing = collect()["filing"]
     assert filing == {"filed": 1, "documents": 7, "signed_documents": 7, "fees_total": "1385.00"}
@@ -284,7 +284,7 @@ def test_filing_clerk_sees_the_cases_they_filed_other_clerks_do_not(
 
     cases = [make_case(series=series, state=State.AWAITING_FILING) for _ in range(4)]
     filer = make_user(Role.CLERK, court, full_name="立案书记员")
-    job = start_filing(by=filer, series=series, run_now=True)
+    job = start_filing(by=filer, series=series, run_now=True, filed_on=FILED_ON)
     run_job(job.pk, inline=True)
     outsider = staff["clerks"][0]
     for case in cases:

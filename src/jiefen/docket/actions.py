@@ -3,35 +3,44 @@
 `file_cases` files a set of cases in ONE transaction, set-wise: it takes a block of case numbers
 from the counter row (locked), decides procedure, fee and preservation per case in Python,
 writes the case columns with one bulk UPDATE, inserts the `Filing` rows with one bulk INSERT and
-moves the cases with `transition_many("file")` (CaseEvent rows + one audit record). Documents
-are rendered afterwards, in chunks, by `jiefen.docket.tasks`.
+moves the cases with `transition_many("file")` (CaseEvent rows + one audit record).
+
+A filing job is planned once (`plan_job`: judges and clerks for the whole job, then chunks) and
+run chunk by chunk (`file_chunk`): each chunk files its cases in its own transaction — locking
+only its cases and the number counter, and taking numbers for its cases only, so other jobs and
+stages go on meanwhile — and then stores their documents. A crash loses at most the open chunk;
+`resume` (the `filing_resume` command) queues the unfinished chunks again. Counts are derived
+from the data (`refresh_job`), so running a chunk twice changes nothing.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from jiefen.accounts.models import Organisation, Role, User
 from jiefen.audit.chain import append as audit
 from jiefen.cases.access import in_scope
-from jiefen.cases.actions import TransitionRefused, require, transition_many
+from jiefen.cases.actions import TransitionRefused, ids_digest, require, transition_many
 from jiefen.cases.models import Case, CaseParty, Contact, ContactKind, PartyRole, Series
 from jiefen.cases.numbering import take_numbers
 from jiefen.cases.states import BY_NAME, State
 from jiefen.docket import rules
-from jiefen.docket.models import FeeAccount, Filing, FilingJob
+from jiefen.docket.models import FeeAccount, Filing, FilingChunk, FilingJob
+from jiefen.docket.paperwork import document_cases, documented_cases
 from jiefen.law.case_numbers import CaseNumber
 from jiefen.law.fees import preservation_fee
 from jiefen.law.periods import HolidayCalendar
 from jiefen.lawdata.selectors import court_fee_policy, court_timing_policy, current_parameters
+from jiefen.settings.env import env
 
 ZERO = Decimal("0.00")
 
@@ -98,7 +107,7 @@ def _payment_order_fees_paid(case_ids: list[int]) -> dict[int, Decimal]:
     return dict(rows)
 
 
-def _assign(cases: list[Case], court: Organisation) -> dict[int, tuple[int, int]]:
+def _assign(cases: Sequence[Case], court: Organisation) -> dict[int, tuple[int, int]]:
     """case id → (judge id, clerk id); each series planned on its own, in id order."""
     loads = judge_loads(court)
     clerks = clerk_loads(court)
@@ -130,8 +139,14 @@ def file_cases(
     filed_on: date | None = None,
     preservation: bool = False,
     job: FilingJob | None = None,
+    assignment: Mapping[int, tuple[int, int]] | None = None,
 ) -> FilingResult:
-    """File every case of `case_ids` that is filable (screening / awaiting_filing); one court."""
+    """File every case of `case_ids` that is filable (screening / awaiting_filing); one court.
+
+    `assignment` (case id → judge id, clerk id) is the job's plan; cases missing from it are
+    assigned here. Hearing slots continue after the ones the judge already has on that filing
+    day (read after taking the numbers, whose lock serialises the court's filings).
+    """
     require(by, "file")
     filed_on = filed_on or timezone.localdate()
     params = current_parameters()
@@ -158,7 +173,10 @@ def file_cases(
         policy = court_fee_policy(court)
         timing = court_timing_policy(court)
         public_notice = _public_notice_ids([c.pk for c in cases])
-        assignment = _assign(cases, court)
+        planned = dict(assignment or {})
+        unplanned = [c for c in cases if c.pk not in planned]
+        if unplanned:
+            planned.update(_assign(unplanned, court))
         first = take_numbers(court, filed_on.year, CIVIL_FIRST_INSTANCE, len(cases))
         first_pres = (
             take_numbers(court, filed_on.year, PRESERVATION, len(cases)) if preservation else 0
@@ -166,7 +184,7 @@ def file_cases(
         code = court.court_code or court.code
         credits = _payment_order_fees_paid([c.pk for c in cases])
         filings: list[Filing] = []
-        judge_slots: dict[int, int] = defaultdict(int)
+        judge_slots = _hearing_slots_taken(court, filed_on)
         tz = timezone.get_current_timezone()
         for i, case in enumerate(cases):
             choice = rules.choose_procedure(
@@ -177,7 +195,7 @@ def file_cases(
                 params=params,
             )
             fee = rules.filing_fee(case.claim_total, choice.procedure, policy, filed_on, params)
-            judge_id, clerk_id = assignment[case.pk]
+            judge_id, clerk_id = planned[case.pk]
             case.case_number = str(CaseNumber(filed_on.year, code, CIVIL_FIRST_INSTANCE, first + i))
             case.procedure = choice.procedure
             case.acceptance_fee = fee.payable
@@ -227,23 +245,25 @@ def file_cases(
             batch_size=500,
         )
         Filing.objects.bulk_create(filings, batch_size=500)
+        label = f"filing_job:{job.pk}" if job else ""
         # The move is checked while the cases still wait at the court (the filer's scope);
         # the judge and clerk it assigns are written after it.
         moved = transition_many(
-            [c.pk for c in cases], "file", by=by, note=f"批量立案（{len(cases)}件）"
+            [c.pk for c in cases], "file", by=by, note=f"批量立案（{len(cases)}件）", job=label
         )
         if moved.refused:
             # Numbers, filings and fees were written for every locked case: all or nothing.
             raise TransitionRefused(next(iter(moved.refused.values())))
-        result.filed = moved.moved
         Case.objects.bulk_update(cases, ["judge", "clerk"], batch_size=500)
+        result.filed = moved.moved
         audit(
             actor_id=by.pk,
             action="docket.file_cases",
             object_type="court",
             object_id=court.pk,
             payload={
-                "cases": len(cases),
+                "job": label,
+                **ids_digest(result.filed),
                 "first": str(cases[0].case_number),
                 "last": str(cases[-1].case_number),
                 "fees_total": str(result.fees_total),
@@ -253,6 +273,18 @@ def file_cases(
     return result
 
 
+def _hearing_slots_taken(court: Organisation, filed_on: date) -> dict[int, int]:
+    """judge id → hearing slots already given to cases the court filed on `filed_on`."""
+    rows = (
+        Filing.objects.filter(case__court=court, filed_on=filed_on)
+        .values_list("case__judge_id")
+        .annotate(n=Count("pk"))
+    )
+    taken: dict[int, int] = defaultdict(int)
+    taken.update({judge_id: n for judge_id, n in rows if judge_id is not None})
+    return taken
+
+
 def start_filing(
     *,
     by: User,
@@ -260,8 +292,12 @@ def start_filing(
     series: Series | None = None,
     preservation: bool = False,
     run_now: bool = False,
+    filed_on: date | None = None,
 ) -> FilingJob:
-    """Record a filing job for a series (or given cases) and queue its task after commit."""
+    """Record a filing job for a series (or given cases) and queue its task after commit.
+
+    The job files on `filed_on` (default today) however long its chunks take.
+    """
     require(by, "docket.file_series")
     if series is not None and case_ids is None:
         case_ids = list(
@@ -277,6 +313,7 @@ def start_filing(
             series=series,
             case_ids=ids,
             preservation=preservation,
+            filed_on=filed_on or timezone.localdate(),
             total=len(ids),
             requested_by=by,
         )
@@ -285,7 +322,11 @@ def start_filing(
             action="docket.start_filing",
             object_type="filing_job",
             object_id=job.pk,
-            payload={"cases": len(ids), "series": series.pk if series else None},
+            payload={
+                "job": f"filing_job:{job.pk}",
+                **ids_digest(ids),
+                "series": series.pk if series else None,
+            },
         )
         if not run_now:
             from jiefen.docket.tasks import run_filing_job
@@ -294,26 +335,184 @@ def start_filing(
     return job
 
 
-def mark_job(job_id: int, **fields: Any) -> None:
-    """Progress of a job (its own row; not case state)."""
-    FilingJob.objects.filter(pk=job_id).update(**fields)
+def chunk_size() -> int:
+    """Cases per chunk: one transaction of filing, then one set of documents."""
+    return int(getattr(settings, "JIEFEN_FILING_CHUNK", 0) or env("JIEFEN_FILING_CHUNK", "50"))
 
 
-def record_documented(job_id: int, *, cases: int, documents: int) -> None:
-    """Count a finished chunk of documents; the job is done when every filed case has its set.
+def _filable(ids: Sequence[int]) -> list[Case]:
+    cases: list[Case] = []
+    for i in range(0, len(ids), 900):  # below every backend's bound-parameter limit
+        cases += Case.objects.filter(pk__in=ids[i : i + 900], state__in=FILABLE).only(
+            "pk", "series_id", "court_id"
+        )
+    return sorted(cases, key=lambda c: (c.series_id is None, c.series_id or 0, c.pk))
 
-    Counted with F() expressions so chunks finishing at once in several workers add up.
+
+def plan_job(job_id: int) -> list[FilingChunk]:
+    """Split a job into chunks once, with judge and clerk planned for all its cases.
+
+    Assignment is planned over the whole job, so a series stays with the judge(s) the
+    assignment rule picks however the job is chunked. Filable cases come first in series and
+    id order (the order numbers are given in); cases not filable now follow, and their chunk
+    counts them as skipped unless they are filable when it runs. Idempotent: a planned job
+    returns its chunks. Raises `TransitionRefused` (the court has no judge or clerk, or the
+    cases belong to several courts).
     """
-    FilingJob.objects.filter(pk=job_id).update(
-        documented=F("documented") + cases, documents=F("documents") + documents
+    with transaction.atomic():
+        job = (
+            FilingJob.objects.select_for_update(of=("self",)).select_related("court").get(pk=job_id)
+        )
+        chunks = list(job.chunks.all())
+        if chunks:
+            return chunks
+        ids = list(dict.fromkeys(job.case_ids))
+        cases = _filable(ids)
+        if any(c.court_id != job.court_id for c in cases):
+            raise TransitionRefused("一次批量立案只能包含同一法院的案件")
+        plan = _assign(cases, job.court) if cases else {}
+        ordered = [c.pk for c in cases]
+        ordered += [pk for pk in ids if pk not in plan]
+        size = chunk_size()
+        chunks = FilingChunk.objects.bulk_create(
+            FilingChunk(
+                job=job,
+                index=n,
+                case_ids=part,
+                assignment={str(pk): plan[pk] for pk in part if pk in plan},
+            )
+            for n, part in enumerate(ordered[i : i + size] for i in range(0, len(ordered), size))
+        )
+        FilingJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+    return chunks
+
+
+def file_chunk(job_id: int, index: int) -> FilingChunk:
+    """File one chunk of a job in its own transaction, then store its cases' documents.
+
+    Safe to run twice or concurrently with itself: only filable cases are filed (locked, so a
+    second run waits and then finds them filed), documents are stored once per occasion (a
+    database constraint), and the counts are re-derived from the data afterwards.
+    """
+    job = FilingJob.objects.select_related("requested_by").get(pk=job_id)
+    chunk = FilingChunk.objects.get(job_id=job_id, index=index)
+    if not chunk.done:
+        FilingJob.objects.filter(pk=job_id, status=FilingJob.Status.QUEUED).update(
+            status=FilingJob.Status.FILING
+        )
+        plan = {int(pk): (jc[0], jc[1]) for pk, jc in chunk.assignment.items()}
+        file_cases(
+            list(chunk.case_ids),
+            by=job.requested_by,
+            filed_on=job.filed_on,
+            preservation=job.preservation,
+            job=job,
+            assignment=plan,
+        )
+        filed = _filed_by(job_id, chunk.case_ids)
+        document_cases(filed, by=job.requested_by, job=f"filing_job:{job_id}")
+        _count_chunk(chunk)
+    refresh_job(job_id)
+    chunk.refresh_from_db()
+    return chunk
+
+
+def _filed_by(job_id: int, case_ids: Sequence[int]) -> list[int]:
+    return sorted(
+        Filing.objects.filter(job_id=job_id, case_id__in=list(case_ids)).values_list(
+            "case_id", flat=True
+        )
     )
-    FilingJob.objects.filter(pk=job_id, documented__gte=F("total")).exclude(
-        status=FilingJob.Status.DONE
-    ).update(status=FilingJob.Status.DONE, finished_at=timezone.now())
 
 
-def _now() -> datetime:
-    return timezone.now()
+def _count_chunk(chunk: FilingChunk) -> None:
+    """Set the chunk's counts from the data: filings of its job, stored documents, skips."""
+    filed = _filed_by(chunk.job_id, chunk.case_ids)
+    documented, documents = documented_cases(filed)
+    waiting = Case.objects.filter(pk__in=list(chunk.case_ids), state__in=FILABLE).count()
+    skipped = len(set(chunk.case_ids)) - len(filed) - waiting
+    done = waiting == 0 and len(documented) == len(filed)
+    FilingChunk.objects.filter(pk=chunk.pk).update(
+        filed=len(filed),
+        documented=len(documented),
+        documents=documents,
+        skipped=skipped,
+        done=done,
+        finished_at=timezone.now() if done else None,
+    )
+
+
+def refresh_job(job_id: int) -> FilingJob:
+    """Set the job's counts and status from its chunks; the job is done when all chunks are.
+
+    The job row is locked first and the sums read after, so the last of several workers
+    finishing at once sees every chunk (each statement reads what was committed before it).
+    """
+    with transaction.atomic():
+        job = FilingJob.objects.select_for_update().get(pk=job_id)
+        sums = job.chunks.aggregate(
+            filed=Sum("filed", default=0),
+            documented=Sum("documented", default=0),
+            documents=Sum("documents", default=0),
+            skipped=Sum("skipped", default=0),
+            chunks=Count("pk"),
+            open=Count("pk", filter=Q(done=False)),
+        )
+        if not sums["chunks"] or job.status in (FilingJob.Status.DONE, FilingJob.Status.FAILED):
+            return job
+        total = len(set(job.case_ids)) - sums["skipped"]
+        fields = {k: sums[k] for k in ("filed", "documented", "documents", "skipped")}
+        fields.update(total=total, heartbeat_at=timezone.now())
+        if sums["open"] == 0:
+            fields.update(status=FilingJob.Status.DONE, finished_at=timezone.now())
+            if not sums["filed"]:
+                fields["error"] = "没有可立案的案件"
+        elif sums["filed"] >= total:
+            fields["status"] = FilingJob.Status.RENDERING
+        else:
+            fields["status"] = FilingJob.Status.FILING
+        FilingJob.objects.filter(pk=job_id).update(**fields)
+        if fields.get("status") == FilingJob.Status.DONE:
+            audit(
+                actor_id=job.requested_by_id,
+                action="docket.filing_job_done",
+                object_type="filing_job",
+                object_id=job_id,
+                payload={k: sums[k] for k in ("filed", "documented", "documents", "skipped")},
+            )
+    job.refresh_from_db()
+    return job
+
+
+def fail_job(job_id: int, message: str) -> None:
+    """A refusal the clerk must act on (no judge or clerk, mixed courts, missing calendar)."""
+    with transaction.atomic():
+        updated = (
+            FilingJob.objects.filter(pk=job_id)
+            .exclude(status__in=[FilingJob.Status.DONE, FilingJob.Status.FAILED])
+            .update(
+                status=FilingJob.Status.FAILED, error=message[:2000], finished_at=timezone.now()
+            )
+        )
+        if updated:
+            audit(
+                actor_id=None,
+                action="docket.filing_job_failed",
+                object_type="filing_job",
+                object_id=job_id,
+                payload={"error": message[:2000]},
+            )
+
+
+def stale_jobs(older_than: timedelta = timedelta(minutes=2)) -> list[int]:
+    """Unfinished jobs without progress for `older_than` (worker killed, machine lost)."""
+    limit = timezone.now() - older_than
+    return list(
+        FilingJob.objects.exclude(status__in=[FilingJob.Status.DONE, FilingJob.Status.FAILED])
+        .filter(Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def set_fee_account(

@@ -1,6 +1,12 @@
 """Filing (立案) data: the filing facts of each case and filing jobs.
 
 Case numbers come from `jiefen.cases.numbering` (one locked counter per court, year and type).
+
+A filing job is split into chunks (`FilingChunk`); each chunk files its cases in its own
+transaction and then stores their documents, so a crash loses at most the open chunk and a
+resume re-runs the unfinished chunks. The counts on the job and on its chunks are derived from
+the data (filings and stored documents), never added up, so running a chunk twice changes
+nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +18,12 @@ from django.db import models
 
 
 class FilingJob(models.Model):
-    """One click of 批量立案: the cases to file and the progress the page polls."""
+    """One click of 批量立案: the cases to file and the progress the page polls.
+
+    `total` is the number of cases the job files (asked for, less those `skipped` because
+    another job filed them or they left the filable states); `filed`, `documented` and
+    `documents` are the sums of its chunks' counts, refreshed after every chunk.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -27,16 +38,20 @@ class FilingJob(models.Model):
     )
     case_ids = models.JSONField("案件", default=list)
     preservation = models.BooleanField("同时申请财产保全", default=False)
+    # The day the clerk filed the job: every chunk files on it, also when resumed later.
+    filed_on = models.DateField("立案日期", null=True, blank=True)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField("案件数", default=0)
     filed = models.PositiveIntegerField("已立案", default=0)
     documented = models.PositiveIntegerField("已生成文书的案件", default=0)
     documents = models.PositiveIntegerField("文书数", default=0)
+    skipped = models.PositiveIntegerField("未立案（已由其他任务立案或状态已变）", default=0)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -52,6 +67,35 @@ class FilingJob(models.Model):
         filed = self.filed / self.total
         documented = self.documented / self.total
         return min(100, int(10 * filed + 90 * documented))
+
+
+class FilingChunk(models.Model):
+    """A slice of a filing job: filed in one transaction, then documented; idempotent.
+
+    `assignment` is the judge and clerk planned for each case when the job was split (a series
+    stays with its judges however it is chunked). The counts are set from the data each time
+    the chunk runs: cases of the chunk this job filed, cases with their full document set, the
+    documents stored for them, cases skipped.
+    """
+
+    job = models.ForeignKey(FilingJob, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField("序号")
+    case_ids = models.JSONField("案件", default=list)
+    assignment = models.JSONField("分案", default=dict)  # {"case id": [judge id, clerk id]}
+    filed = models.PositiveIntegerField("已立案", default=0)
+    documented = models.PositiveIntegerField("已生成文书的案件", default=0)
+    documents = models.PositiveIntegerField("文书数", default=0)
+    skipped = models.PositiveIntegerField("未立案", default=0)
+    done = models.BooleanField("已完成", default=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "批量立案分块"
+        verbose_name_plural = "批量立案分块"
+        ordering = ["job", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "index"], name="filing_chunk_once_per_index")
+        ]
 
 
 class Filing(models.Model):

@@ -5,6 +5,11 @@ guarantor): 应诉通知书, 举证通知书, 传票, the element-style 民事�
 Each recipient's documents form one packet: the first document (受理案件通知书 / 应诉通知书) is
 its cover, lists the other documents' SHA-256 and is signed once (see
 `documents.actions.issue_packets`).
+
+Each document is issued for an occasion (`StoredDocument.issued_for`): the filing, and for the
+summons the hearing it summons to. The database stores one document per case, kind, recipient
+and occasion, so re-running a chunk never makes a second set, and a summons for a new hearing
+date is a new document.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from jiefen.accounts.models import Organisation, User
@@ -23,11 +28,26 @@ from jiefen.cases.models import Case, CaseParty, Procedure
 from jiefen.docket.models import FeeAccount, Filing
 from jiefen.documents.actions import PacketSpec, issue_packets
 from jiefen.documents.context import case_context, claimant_recipient, figures, words
-from jiefen.documents.kinds import FILING_SET_CLAIMANT, FILING_SET_DEFENDANT
+from jiefen.documents.kinds import FILING_SET_CLAIMANT, FILING_SET_DEFENDANT, SUMMONS
 from jiefen.documents.models import RecipientRole, StoredDocument
 
 _CN_COUNT = {7: "七日", 15: "十五日"}
 FILING_KINDS = [k.code for k in (*FILING_SET_CLAIMANT, *FILING_SET_DEFENDANT)]
+COVER_KINDS = [FILING_SET_CLAIMANT[0].code, FILING_SET_DEFENDANT[0].code]
+FILING = "filing"  # the occasion of every filing document but the summons
+
+
+def hearing_occasion(filing: Filing) -> str:
+    """The occasion of a summons: the hearing it summons to, in court time to the minute."""
+    return f"hearing:{timezone.localtime(filing.hearing_at):%Y-%m-%dT%H:%M}"
+
+
+def occasions(filing: Filing) -> dict[str, str]:
+    """kind → occasion for the filing documents of one case."""
+    return {
+        **{kind: FILING for kind in FILING_KINDS},
+        SUMMONS.code: hearing_occasion(filing),
+    }
 
 
 def filing_extra(case: Case, filing: Filing) -> dict[str, Any]:
@@ -87,6 +107,7 @@ def cases_for_documents(case_ids: Iterable[int]) -> list[Case]:
 
 def packets_for(case: Case, *, issued_on: date) -> list[PacketSpec]:
     data = case_context(case, issued_on=issued_on, extra=filing_extra(case, case.filing))
+    keys = occasions(case.filing)
     specs: list[PacketSpec] = []
     claimant = claimant_recipient(data)
     specs.append(
@@ -96,6 +117,7 @@ def packets_for(case: Case, *, issued_on: date) -> list[PacketSpec]:
             claimant,
             None,
             [(k.code, {**data, "recipient": claimant}) for k in FILING_SET_CLAIMANT],
+            keys,
         )
     )
     for d in data["defendants"]:
@@ -106,26 +128,23 @@ def packets_for(case: Case, *, issued_on: date) -> list[PacketSpec]:
                 d,
                 d["party_id"],
                 [(k.code, {**data, "recipient": d}) for k in FILING_SET_DEFENDANT],
+                keys,
             )
         )
     return specs
 
 
-def document_cases(case_ids: Iterable[int], *, by: User | None) -> int:
-    """Render, sign and store the filing documents of these cases; skip cases that have them.
+def document_cases(case_ids: Iterable[int], *, by: User | None, job: str = "") -> int:
+    """Render, sign and store the filing documents these cases lack; return how many were made.
 
-    Idempotent: a case that already has its filing documents is left alone. Returns the number
-    of documents created.
+    Idempotent: a packet (one recipient's documents) already stored for the filing is skipped,
+    before rendering and again, by the database constraint, when the rows are inserted.
     """
     ids = list(case_ids)
-    done = set(
-        StoredDocument.objects.filter(case_id__in=ids, kind__in=FILING_KINDS).values_list(
-            "case_id", flat=True
-        )
-    )
+    complete, _ = documented_cases(ids)
     cases = [
         c
-        for c in cases_for_documents(i for i in ids if i not in done)
+        for c in cases_for_documents(i for i in ids if i not in complete)
         if hasattr(c, "filing") and c.case_number
     ]
     if not cases:
@@ -133,5 +152,26 @@ def document_cases(case_ids: Iterable[int], *, by: User | None) -> int:
     specs = [
         spec for c in cases for spec in packets_for(c, issued_on=c.filed_on or timezone.localdate())
     ]
-    issue_packets(specs, court=cases[0].court, by=by)
-    return sum(len(s.documents) for s in specs)
+    covers = issue_packets(specs, court=cases[0].court, by=by, job=job)
+    return StoredDocument.objects.filter(Q(pk__in=covers) | Q(packet_id__in=covers)).count()
+
+
+def documented_cases(case_ids: Iterable[int]) -> tuple[set[int], int]:
+    """Which of these cases have their full filing set, and how many filing documents they have.
+
+    Counted from the stored documents: a case is complete with one filing packet for the
+    claimant and one for each defendant; the documents are the packets' covers and members.
+    """
+    ids = list(case_ids)
+    if not ids:
+        return set(), 0
+    covers = StoredDocument.objects.filter(
+        case_id__in=ids, kind__in=COVER_KINDS, issued_for=FILING, packet=None
+    )
+    packets = dict(covers.values_list("case_id").annotate(n=Count("pk")))
+    parties = dict(
+        CaseParty.objects.filter(case_id__in=ids).values_list("case_id").annotate(n=Count("pk"))
+    )
+    complete = {pk for pk in ids if packets.get(pk, 0) >= 1 + parties.get(pk, 0)}
+    documents = StoredDocument.objects.filter(Q(pk__in=covers) | Q(packet__in=covers)).count()
+    return complete, documents

@@ -1,63 +1,65 @@
 """Background work of batch filing (django.tasks on the django-tasks-db backend).
 
-`run_filing_job(job_id)` files the job's cases in one transaction, then queues the documents in
-chunks (`document_chunk`), each of which renders, signs and stores its cases' documents and
-bumps the job's progress row. Both take ids and are idempotent: a re-run files nothing twice
-(only filable cases are filed) and renders nothing twice (cases with documents are skipped).
+`run_filing_job(job_id)` plans the job (judges and clerks for all its cases, then chunks) and
+queues one `filing_chunk(job_id, index)` per unfinished chunk; each chunk files its cases in its
+own transaction and then stores their documents (`docket.actions.file_chunk`). Both take ids
+and are idempotent, so the same call resumes a job a killed worker left unfinished
+(`jiefen filing_resume`): finished chunks are skipped, the open one is redone.
 """
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.tasks import task
-from django.utils import timezone
 
-from jiefen.docket.actions import file_cases, mark_job, record_documented
+from jiefen.cases.actions import TransitionRefused
+from jiefen.docket.actions import fail_job, file_chunk, plan_job, refresh_job
 from jiefen.docket.models import FilingJob
-from jiefen.docket.paperwork import document_cases
+from jiefen.law.errors import LawError
+from jiefen.settings.env import env
 
-CHUNK = 50
+
+def _throttle() -> None:
+    """Optional pause after each chunk (ms), to spare a shared database or to test crash safety."""
+    pause = int(
+        getattr(settings, "JIEFEN_FILING_THROTTLE_MS", 0) or env("JIEFEN_FILING_THROTTLE_MS", "0")
+    )
+    if pause:
+        time.sleep(pause / 1000)
 
 
 def run_job(job_id: int, *, inline: bool = False) -> None:
-    job = FilingJob.objects.select_related("requested_by").get(pk=job_id)
+    """Plan the job if needed and run (inline) or queue every unfinished chunk."""
+    job = FilingJob.objects.get(pk=job_id)
     if job.status in (FilingJob.Status.DONE, FilingJob.Status.FAILED):
         return
-    mark_job(job_id, status=FilingJob.Status.FILING)
     try:
-        result = file_cases(
-            list(job.case_ids), by=job.requested_by, preservation=job.preservation, job=job
-        )
-    except Exception as exc:
-        mark_job(
-            job_id,
-            status=FilingJob.Status.FAILED,
-            error=str(exc)[:2000],
-            finished_at=timezone.now(),
-        )
-        raise
-    # Cases filed earlier (a re-run) still count as filed for this job's progress.
-    filed_ids = sorted(set(result.filed) | set(job.filings.values_list("case_id", flat=True)))
-    mark_job(job_id, status=FilingJob.Status.RENDERING, filed=len(filed_ids), total=len(filed_ids))
-    if not filed_ids:
-        mark_job(
-            job_id,
-            status=FilingJob.Status.DONE,
-            finished_at=timezone.now(),
-            error="没有可立案的案件",
-        )
+        chunks = plan_job(job_id)
+    except (TransitionRefused, LawError) as exc:  # LawError: e.g. holiday year not entered
+        fail_job(job_id, str(exc))
         return
-    chunks = [filed_ids[i : i + CHUNK] for i in range(0, len(filed_ids), CHUNK)]
     for chunk in chunks:
+        if chunk.done:
+            continue
         if inline:
-            run_chunk(job_id, chunk)
+            run_chunk(job_id, chunk.index)
         else:
-            document_chunk.enqueue(job_id, chunk)
+            filing_chunk.enqueue(job_id, chunk.index)
+    refresh_job(job_id)
 
 
-def run_chunk(job_id: int, case_ids: list[int]) -> None:
-    job = FilingJob.objects.select_related("requested_by").get(pk=job_id)
-    made = document_cases(case_ids, by=job.requested_by)
-    record_documented(job_id, cases=len(case_ids), documents=made)
+def run_chunk(job_id: int, index: int) -> None:
+    """One chunk; a refusal the clerk must act on fails the job with its message."""
+    if FilingJob.objects.filter(pk=job_id, status=FilingJob.Status.FAILED).exists():
+        return
+    try:
+        file_chunk(job_id, index)
+    except (TransitionRefused, LawError) as exc:  # LawError: e.g. holiday year not entered
+        fail_job(job_id, str(exc))
+        return
+    _throttle()
 
 
 @task()
@@ -66,5 +68,5 @@ def run_filing_job(job_id: int) -> None:
 
 
 @task()
-def document_chunk(job_id: int, case_ids: list[int]) -> None:
-    run_chunk(job_id, case_ids)
+def filing_chunk(job_id: int, index: int) -> None:
+    run_chunk(job_id, index)
