@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from jiefen.audit.adminlog import AuditedAdmin
 from jiefen.cases.models import Case, CaseEvent, Party, Series
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(AuditedAdmin[Case]):
     """Read-mostly: case state changes go through actions, not the admin form."""
 
     list_display = [
@@ -26,17 +27,17 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(AuditedAdmin[Series]):
     list_display = ["id", "institution", "court", "case_type", "product"]
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(AuditedAdmin[Party]):
     list_display = ["id", "name", "kind", "masked_id_number"]
     search_fields = ["name"]
     exclude = ["id_number"]
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(AuditedAdmin[CaseEvent]):
     list_display = ["case", "transition", "from_state", "to_state", "actor", "at"]

@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 
+from jiefen.audit.adminlog import AuditedAdmin
 from jiefen.docket.models import FeeAccount
 
 
 @admin.register(FeeAccount)
-class FeeAccountAdmin(admin.ModelAdmin[FeeAccount]):
+class FeeAccountAdmin(AuditedAdmin[FeeAccount]):
     list_display = ("court", "payee", "bank", "account", "updated_at")
     search_fields = ("court__name", "payee", "bank")

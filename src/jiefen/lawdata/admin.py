@@ -1,7 +1,8 @@
-"""Admin pages where a court administrator enters later law parameters."""
+"""Admin pages where a court administrator enters later law parameters (each edit audited)."""
 
 from django.contrib import admin
 
+from jiefen.audit.adminlog import AuditedAdmin
 from jiefen.lawdata.models import (
     CourtLawPolicy,
     HolidayDay,
@@ -12,7 +13,7 @@ from jiefen.lawdata.models import (
 
 
 @admin.register(LprFixing)
-class LprFixingAdmin(admin.ModelAdmin[LprFixing]):
+class LprFixingAdmin(AuditedAdmin[LprFixing]):
     list_display = ("effective_from", "lpr_1y", "lpr_5y", "reviewed", "note")
     date_hierarchy = "effective_from"
 
@@ -23,17 +24,17 @@ class HolidayDayInline(admin.TabularInline[HolidayDay, HolidayYear]):
 
 
 @admin.register(HolidayYear)
-class HolidayYearAdmin(admin.ModelAdmin[HolidayYear]):
+class HolidayYearAdmin(AuditedAdmin[HolidayYear]):
     list_display = ("year", "complete", "source", "reviewed")
     inlines = [HolidayDayInline]
 
 
 @admin.register(ProvincialWage)
-class ProvincialWageAdmin(admin.ModelAdmin[ProvincialWage]):
+class ProvincialWageAdmin(AuditedAdmin[ProvincialWage]):
     list_display = ("province", "year", "amount", "threshold", "applies_from", "reviewed")
     list_filter = ("province",)
 
 
 @admin.register(CourtLawPolicy)
-class CourtLawPolicyAdmin(admin.ModelAdmin[CourtLawPolicy]):
+class CourtLawPolicyAdmin(AuditedAdmin[CourtLawPolicy]):
     list_display = ("court", "fee_half_rounding", "hearing_lead_days", "instalment_grace_days")
