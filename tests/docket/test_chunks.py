@@ -7,7 +7,7 @@ again for a new hearing date, never twice for the same one).
 """
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,7 +20,7 @@ from jiefen.cases.states import State
 from jiefen.docket.actions import file_cases, file_chunk, plan_job, start_filing
 from jiefen.docket.models import FilingJob
 from jiefen.docket.paperwork import filing_extra, hearing_occasion
-from jiefen.docket.tasks import run_job
+from jiefen.docket.tasks import resume, run_job
 from jiefen.documents.actions import DocumentAlreadyIssued, issue_document
 from jiefen.documents.context import case_context
 from jiefen.documents.models import StoredDocument
@@ -221,3 +221,17 @@ def test_summons_again_for_a_new_hearing_date_but_never_twice_for_one(
             size=1,
             issued_for=notice.issued_for,
         )
+
+
+def test_the_resume_queues_only_unfinished_jobs_without_progress(
+    make_case: Any, staff: Any, series: Series
+) -> None:
+    make_case(series=series, state=State.AWAITING_FILING)
+    job = start_filing(by=staff["clerks"][0], series=series, run_now=True, filed_on=FILED_ON)
+    assert resume(timedelta(minutes=10)) == []  # just queued: not stalled
+    FilingJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    assert resume(timedelta(minutes=10)) == [job.pk]
+    run_job(job.pk, inline=True)
+    job.refresh_from_db()
+    assert job.status == FilingJob.Status.DONE
+    assert resume(timedelta(0)) == []  # a finished job is never queued again

@@ -4,18 +4,20 @@
 queues one `filing_chunk(job_id, index)` per unfinished chunk; each chunk files its cases in its
 own transaction and then stores their documents (`docket.actions.file_chunk`). Both take ids
 and are idempotent, so the same call resumes a job a killed worker left unfinished
-(`jiefen filing_resume`): finished chunks are skipped, the open one is redone.
+(`jiefen filing_resume`, and `resume_stale_jobs` on the schedule): finished chunks are skipped,
+the open one is redone.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.tasks import task
 
 from jiefen.cases.actions import TransitionRefused
-from jiefen.docket.actions import fail_job, file_chunk, plan_job, refresh_job
+from jiefen.docket.actions import fail_job, file_chunk, plan_job, refresh_job, stale_jobs
 from jiefen.docket.models import FilingJob
 from jiefen.law.errors import LawError
 from jiefen.settings.env import env
@@ -70,3 +72,20 @@ def run_filing_job(job_id: int) -> None:
 @task()
 def filing_chunk(job_id: int, index: int) -> None:
     run_chunk(job_id, index)
+
+
+def resume(older_than: timedelta) -> list[int]:
+    """Queue again every unfinished job without progress for `older_than`; return their ids."""
+    ids = stale_jobs(older_than)
+    for job_id in ids:
+        run_filing_job.enqueue(job_id)
+    return ids
+
+
+@task()
+def resume_stale_jobs(timestamp: int | None = None) -> list[int]:
+    """The periodic resume: jobs with no progress for JIEFEN_FILING_RESUME_AFTER seconds.
+
+    Queuing a job that is merely slow files and documents nothing twice (chunks are idempotent).
+    """
+    return resume(timedelta(seconds=int(env("JIEFEN_FILING_RESUME_AFTER", "600"))))

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from jiefen.docket.actions import stale_jobs
-from jiefen.docket.tasks import run_filing_job, run_job
+from jiefen.docket.tasks import resume, run_job
 
 
 class Command(BaseCommand):
@@ -17,10 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--now", action="store_true", help="在本进程中完成，而不是交给任务进程")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ids = stale_jobs(timedelta(seconds=options["older_than"]))
-        for job_id in ids:
-            if options["now"]:
+        older_than = timedelta(seconds=options["older_than"])
+        if options["now"]:
+            ids = stale_jobs(older_than)
+            for job_id in ids:
                 run_job(job_id, inline=True)
-            else:
-                run_filing_job.enqueue(job_id)
+        else:
+            ids = resume(older_than)
         self.stdout.write(f"已恢复 {len(ids)} 个批量立案任务：{ids}")
