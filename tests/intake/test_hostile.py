@@ -192,6 +192,8 @@ def test_an_upload_is_stored_and_queued_not_parsed_in_the_request(
     assert response.status_code == 302
     batch = Batch.objects.get()
     assert (batch.status, batch.rows_total, batch.accepted) == ("queued", 0, 0)
+    page = client.get(f"/intake/batches/{batch.pk}/").content.decode()
+    assert "排队中" in page and "待识别" in page  # progress shown; the worker reads the type
     api_file = io.BytesIO(render(rows(n=2, seed=62), "financial_loan"))
     api_file.name = "api.csv"
     answer = client.post("/api/v1/batches", {"court": court.code, "file": api_file})

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from jiefen.cases.models import CaseType
+
 
 class BatchStatus(models.TextChoices):
     QUEUED = "queued", "排队中"
@@ -103,6 +105,11 @@ class Batch(models.Model):
         if not self.rows_total:
             return 0
         return min(100, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def case_type_label(self) -> str:
+        """案由 as users read it; an XLSX's is known once the worker has read the file."""
+        return dict(CaseType.choices).get(self.case_type, "待识别（文件读取后确定）")
 
     @property
     def finished(self) -> bool:
