@@ -22,9 +22,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from jiefen.accounts.models import Organisation, Role, User
+from jiefen.accounts.models import Role, User
 from jiefen.cases.models import Case, Series
-from jiefen.cases.states import State
 from jiefen.docket.models import FilingJob
 from jiefen.documents.models import RecipientRole, StoredDocument
 from jiefen.intake.models import Batch
@@ -114,9 +113,8 @@ def visible_enforcement_drafts(who: AnyUser) -> QuerySet[EnforcementDraft]:
 
 
 def visible_series(who: AnyUser) -> QuerySet[Series]:
-    """A bank its own series, a clerk the series at their court, a mediator the series of their
-    cases and those waiting to be sent to mediation at the court their organisation works with,
-    everyone else the series of their visible cases."""
+    """A bank its own series, a clerk the series at their court, everyone else the series of
+    their visible cases (a mediator's series are those of the cases assigned to them)."""
     series = Series.objects.all()
     user = _active(who)
     if user is None:
@@ -128,13 +126,6 @@ def visible_series(who: AnyUser) -> QuerySet[Series]:
             return series.filter(institution_id=user.organisation_id)
         case Role.CLERK:
             return series.filter(court_id=user.organisation_id)
-        case Role.MEDIATOR:
-            partner_court = Organisation.objects.filter(staff=user).values("court_id")
-            screening = Case.objects.filter(
-                state=State.SCREENING, court_id__in=partner_court
-            ).values("series_id")
-            own = visible_cases(user).values("series_id")
-            return series.filter(Q(pk__in=own) | Q(pk__in=screening))
     return series.filter(pk__in=visible_cases(user).values("series_id"))
 
 

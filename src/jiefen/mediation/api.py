@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from jiefen.accounts.models import Organisation, Role, User
+from jiefen.accounts.models import User
 from jiefen.cases import access
 from jiefen.mediation import actions, selectors
 
@@ -38,20 +38,18 @@ class PaymentsOut(Schema):
 @router.post("/payments", response=PaymentsOut, summary="推送分期还款（按流水号幂等）")
 def post_payments(request: HttpRequest, body: PaymentsIn) -> PaymentsOut:
     user = request.user
-    if not isinstance(user, User) or user.role != Role.BANK_AGENT or user.organisation_id is None:
+    if not isinstance(user, User) or user.organisation is None:
         raise HttpError(403, "只有金融机构经办人可以推送还款")
     if any(p.amount <= 0 for p in body.payments):
         raise HttpError(422, "金额必须大于零")
-    org = Organisation.objects.get(pk=user.organisation_id)
-    report = actions.record_payments(
-        org,
-        [
-            actions.PaymentRow(p.contract_number, p.reference, p.amount, p.paid_on)
-            for p in body.payments
-        ],
-        by=user,
-        source="api",
-    )
+    rows = [
+        actions.PaymentRow(p.contract_number, p.reference, p.amount, p.paid_on)
+        for p in body.payments
+    ]
+    try:  # the action decides who may report payments (the creditor, for its own cases)
+        report = actions.record_payments(user.organisation, rows, by=user, source="api")
+    except actions.ActionRefused as exc:
+        raise HttpError(403, str(exc)) from None
     return PaymentsOut(
         recorded=report.recorded,
         duplicates=report.duplicates,
