@@ -355,3 +355,22 @@ def test_tampered_agreement_is_refused_on_the_borrower_portal_too(
     assert client.get("/mediation/portal/agreement.pdf").status_code == 409
     record = AuditRecord.objects.filter(action="download.document").get()
     assert record.actor_id is None and record.payload["portal_mediation"] == m.pk
+
+
+def test_a_mediator_sees_only_own_cases_not_the_whole_organisations(
+    make_case, series_pair, mediation_org, mediators
+):
+    """The copies used to disagree (organisation-wide in one place, own cases in another)."""
+    mine = _agreed(_mediation(make_case, series_pair[0], mediation_org, mediators[0]))
+    colleague = _agreed(_mediation(make_case, series_pair[0], mediation_org, mediators[1]))
+    client = _login(mediators[0])
+    for url in ("/mediation/", f"/mediation/series/{series_pair[0].pk}/"):
+        page = client.get(url).content.decode()
+        assert colleague.case.mediation_number not in page, url
+    series_page = client.get(f"/mediation/series/{series_pair[0].pk}/").content.decode()
+    assert mine.case.mediation_number in series_page
+    assert '<b id="n-cases">1</b>' in client.get("/mediation/").content.decode()
+    assert client.get(f"/cases/{colleague.case_id}/").status_code == 404
+    assert client.get(f"/mediation/cases/{colleague.case_id}/agreement.pdf").status_code == 404
+    answers = client.get(f"/api/v1/mediation/series/{series_pair[0].pk}/answers").json()
+    assert sum(answers.values()) == 1
