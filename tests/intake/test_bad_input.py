@@ -156,3 +156,16 @@ def test_api_unknown_court_and_case_type(
     )
     assert r.status_code == 422 and "case_type" in r.json()["detail"]
     _nothing_created()
+
+
+def test_bad_batch_ids_and_error_formats(
+    client: Client, agent: Any, run_import: Callable[..., Any], rows: Callable[..., Any]
+) -> None:
+    batch = run_import(rows(n=2))
+    r = client.get("/api/v1/batches/abc", **_basic(agent))
+    assert r.status_code == 422 and "batch_id：应为整数" in r.content.decode()  # readable UTF-8
+    r = client.get(f"/api/v1/batches/{10**20}", **_basic(agent))
+    assert r.status_code == 404 and "未找到" in r.content.decode()
+    client.force_login(agent)
+    assert client.get(f"/intake/batches/{batch.pk}/errors.pdf").status_code == 404
+    assert client.get(f"/intake/batches/{batch.pk}/?page=abc").status_code == 200

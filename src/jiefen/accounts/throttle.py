@@ -57,7 +57,9 @@ def _counts(scope: str, key: str, ip: str | None) -> tuple[int, int]:
 
 def begin(scope: str, key: str, ip: str | None) -> LoginAttempt:
     """Register an attempt before the credentials are checked; raise `Locked` if over a limit."""
-    attempt = LoginAttempt.objects.create(scope=scope, key=key[:160], ip=ip, at=timezone.now())
+    now = timezone.now()
+    LoginAttempt.objects.filter(at__lt=now - _window()).delete()  # no longer count for anything
+    attempt = LoginAttempt.objects.create(scope=scope, key=key[:160], ip=ip, at=now)
     by_key, by_ip = _counts(scope, attempt.key, ip)
     if by_key > settings.JIEFEN_LOGIN_MAX_FAILURES or (
         ip and by_ip > settings.JIEFEN_LOGIN_MAX_FAILURES_PER_IP
