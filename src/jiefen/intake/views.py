@@ -116,6 +116,8 @@ def batch_progress(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 def batch_errors(request: HttpRequest, batch_id: int, fmt_name: str) -> HttpResponse:
+    if fmt_name not in ("csv", "xlsx"):
+        raise Http404("错误明细只提供 CSV 或 XLSX 格式")
     batch = batch_for(_user(request), batch_id)
     if fmt_name == "xlsx":
         response = HttpResponse(errors_xlsx(batch), content_type=XLSX)
