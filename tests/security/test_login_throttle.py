@@ -93,3 +93,25 @@ def test_admin_login_is_locked_out_too(make_user: Callable[..., User]) -> None:
         Client().post("/admin/login/", {"username": admin.username, "password": "x"})
     r = Client().post("/admin/login/", {"username": admin.username, "password": PASSWORD})
     assert r.status_code == 200 and LOCKED in r.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_guesses_check_at_most_the_limit(judge: User) -> None:
+    """Twelve guesses at once (threads, each its own connection, as several workers would):
+    at most five passwords are ever checked; the rest are refused as locked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def guess(n: int) -> str:
+        try:
+            return _login(judge.username, f"wrong-{n}", ip=f"198.51.100.{n}")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        pages = list(pool.map(guess, range(12)))
+    checked = sum("用户名或密码不正确" in p for p in pages)
+    locked = sum(LOCKED in p for p in pages)
+    assert checked <= 5 and checked + locked == 12
+    assert LOCKED in _login(judge.username, PASSWORD) or checked < 5
