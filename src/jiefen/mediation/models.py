@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from jiefen.cases.models import money_field as money
+from jiefen.mediation import plans
 from jiefen.privacy import EncryptedTextField
 
 
@@ -48,6 +49,11 @@ class Conflict(models.Model):
         ]
 
 
+def component_labels(keys: list[str]) -> list[str]:
+    """Claim components kept as codes in JSON (waivable, disputed), as the pages name them."""
+    return [plans.COMPONENTS.get(k, "其他项目") for k in keys]
+
+
 class SettlementRule(models.Model):
     """An institution's standing settlement rule (预设和解规则) for a series or a batch."""
 
@@ -72,6 +78,10 @@ class SettlementRule(models.Model):
     class Meta:
         verbose_name = "预设和解规则"
         verbose_name_plural = "预设和解规则"
+
+    @property
+    def waivable_labels(self) -> list[str]:
+        return component_labels(self.waivable)
 
 
 class Response(models.TextChoices):
@@ -117,10 +127,7 @@ class MediationCase(models.Model):
 
     @property
     def disputed_element_labels(self) -> list[str]:
-        """The disputed elements as the pages name them (the keys are claim components)."""
-        from jiefen.mediation.plans import COMPONENTS
-
-        return [COMPONENTS.get(k, "其他要素") for k in self.disputed_elements]
+        return component_labels(self.disputed_elements)
 
 
 class BulkOffer(models.Model):
@@ -278,14 +285,14 @@ class Signature(models.Model):
 
     METHOD_LABELS = {"otp": "短信验证码签署", "login": "登录账号签署"}
 
-    @property
-    def method_label(self) -> str:
-        return self.METHOD_LABELS.get(self.method, "其他方式")
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["agreement", "role"], name="one_signature_per_role")
         ]
+
+    @property
+    def method_label(self) -> str:
+        return self.METHOD_LABELS.get(self.method, "其他方式")
 
 
 class OneTimeCode(models.Model):
