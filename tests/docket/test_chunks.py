@@ -7,6 +7,9 @@ again for a new hearing date, never twice for the same one).
 """
 
 import hashlib
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -235,3 +238,56 @@ def test_the_resume_queues_only_unfinished_jobs_without_progress(
     job.refresh_from_db()
     assert job.status == FilingJob.Status.DONE
     assert resume(timedelta(0)) == []  # a finished job is never queued again
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_one_chunk_at_once_store_one_set(
+    make_case: Any, staff: Any, series: Series, var_dir: Any, database_url: str
+) -> None:
+    """A chunk re-queued while it still runs: two worker processes, one filing, one set."""
+    cases = [make_case(series=series, state=State.AWAITING_FILING) for _ in range(3)]
+    job = start_filing(by=staff["clerks"][0], series=series, run_now=True, filed_on=FILED_ON)
+    plan_job(job.pk)
+    env = {**os.environ, "DATABASE_URL": database_url, "JIEFEN_VAR_DIR": str(var_dir)}
+    code = f"from jiefen.docket.actions import file_chunk; file_chunk({job.pk}, 0)"
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "jiefen.manage", "shell", "-c", code],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    results = [w.communicate(timeout=300) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], [err[-2000:] for _, err in results]
+    assert StoredDocument.objects.count() == 3 * DOCS_ONE_DEFENDANT
+    assert sorted(parse_case_number(c.case_number).seq for c in Case.objects.all()) == [1, 2, 3]
+    assert CaseEvent.objects.filter(transition="file").count() == 3
+    # A loser's files were never recorded and are gone: every file on disk has its row.
+    on_disk = {p.relative_to(var_dir).as_posix() for p in var_dir.rglob("documents/**/*.pdf")}
+    assert on_disk == set(StoredDocument.objects.values_list("path", flat=True))
+    job.refresh_from_db()
+    assert job.status == FilingJob.Status.DONE and job.documents == 3 * DOCS_ONE_DEFENDANT
+    assert {c.pk for c in cases} == set(Case.objects.values_list("pk", flat=True))
+
+
+def test_cases_the_chunk_does_not_file_are_skipped_and_the_job_still_finishes(
+    make_case: Any, staff: Any, series: Series
+) -> None:
+    """Not filable any more, or outside the filer's scope: counted as skipped, never waited for."""
+    cases = [make_case(series=series, state=State.AWAITING_FILING) for _ in range(4)]
+    job = start_filing(by=staff["clerks"][0], series=series, run_now=True, filed_on=FILED_ON)
+    plan_job(job.pk)
+    # Setup only: one case reopened for mediation meanwhile, one still waiting but carrying the
+    # judge of an earlier confirmation proceeding (which may put it outside the clerk's scope).
+    Case.objects.filter(pk=cases[0].pk).update(state=State.IN_MEDIATION)
+    Case.objects.filter(pk=cases[1].pk).update(judge=staff["judges"][0])
+    run_job(job.pk, inline=True)
+    job.refresh_from_db()
+    assert job.status == FilingJob.Status.DONE
+    assert job.skipped >= 1 and job.filed + job.skipped == 4
+    assert job.total == job.filed == job.documented
+    assert job.documents == job.filed * DOCS_ONE_DEFENDANT
+    assert Case.objects.get(pk=cases[0].pk).case_number is None

@@ -426,12 +426,15 @@ def _filed_by(job_id: int, case_ids: Sequence[int]) -> list[int]:
 
 
 def _count_chunk(chunk: FilingChunk) -> None:
-    """Set the chunk's counts from the data: filings of its job, stored documents, skips."""
+    """Set the chunk's counts from the data: filings of its job, stored documents, skips.
+
+    Runs after the chunk's filing: a case of it this job did not file was skipped (filed by
+    another job, no longer filable, or outside the filer's scope).
+    """
     filed = _filed_by(chunk.job_id, chunk.case_ids)
     documented, documents = documented_cases(filed)
-    waiting = Case.objects.filter(pk__in=list(chunk.case_ids), state__in=FILABLE).count()
-    skipped = len(set(chunk.case_ids)) - len(filed) - waiting
-    done = waiting == 0 and len(documented) == len(filed)
+    skipped = len(set(chunk.case_ids)) - len(filed)
+    done = len(documented) == len(filed)
     FilingChunk.objects.filter(pk=chunk.pk).update(
         filed=len(filed),
         documented=len(documented),
