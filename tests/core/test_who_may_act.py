@@ -96,15 +96,14 @@ def test_bulk_move_checks_guard_actor_and_scope_per_case_and_reports_why(
     make_case, make_user, mediation_org, other_bank
 ):
     mediator = make_user(Role.MEDIATOR, mediation_org)
-    agent = make_user(Role.BANK_AGENT, make_case().institution)
     ready = [make_case(state=State.SCREENING, mediator=mediator) for _ in range(3)]
     no_mediator = make_case(state=State.SCREENING)
     wrong_state = make_case(state=State.FILED, mediator=mediator)
     ids = [c.pk for c in [*ready, no_mediator, wrong_state]]
 
-    refused_role = transition_many(ids, "open_mediation", by=agent)
+    refused_role = transition_many(ids, "open_mediation", by=mediator)
     assert refused_role.moved == [] and set(refused_role.refused) == set(ids)
-    assert "不属于金融机构经办人的职权" in refused_role.refused[ids[0]]
+    assert "不属于调解员的职权" in refused_role.refused[ids[0]]
 
     result = transition_many(ids, "open_mediation", by=None, job="test_job:1")
     assert sorted(result.moved) == sorted(c.pk for c in ready)

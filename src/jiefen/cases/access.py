@@ -60,14 +60,11 @@ def visible_cases(who: AnyUser) -> QuerySet[Case]:
         case Role.JUDGE:
             return cases.filter(judge=user)
         case Role.CLERK:
-            # Assigned to them, waiting for filing at their court, or filed by them (立案).
+            # Assigned to them, waiting for filing at their court (even when a judge already ruled on a
+            # confirmation or payment order of it), or filed by them (立案).
             return cases.filter(
                 Q(clerk=user)
-                | Q(
-                    court_id=user.organisation_id,
-                    judge__isnull=True,
-                    state__in=["awaiting_filing", "screening"],
-                )
+                | Q(court_id=user.organisation_id, state__in=["awaiting_filing", "screening"])
                 | Q(filing__job__requested_by=user)
             )
         case Role.ENFORCEMENT_OFFICER:

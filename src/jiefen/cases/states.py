@@ -127,9 +127,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.IN_MEDIATION,
         "Pre-litigation mediation with the parties' consent (民诉法 Art. 125; 民诉前调 number).",
         requires=_has_mediator,
-        # The centre routes screened cases (or the automatic diversion does); a mediator
-        # receives them and has no screened case in scope before that.
-        actors=frozenset({Role.PLATFORM_ADMIN, SYSTEM}),
+        # The bank sends its own screened cases, or the centre routes them (or the automatic
+        # diversion does); a mediator receives them and has no screened case in scope before.
+        actors=frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN, SYSTEM}),
     ),
     Transition(
         "sign_agreement",
