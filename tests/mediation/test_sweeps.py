@@ -136,6 +136,11 @@ def test_every_sweep_is_on_the_schedule_daily_and_as_hourly_catch_up() -> None:
         "",
         settings.JIEFEN_INTAKE_RESUME_CRON,
     ) in scheduled
+    assert (
+        "jiefen.docket.tasks.resume_stale_jobs",
+        "",
+        settings.JIEFEN_FILING_RESUME_CRON,
+    ) in scheduled
 
 
 # --- (b) the scheduled jobs through the real task backend ---

@@ -40,7 +40,6 @@ from jiefen.law.case_numbers import CaseNumber
 from jiefen.law.fees import preservation_fee
 from jiefen.law.periods import HolidayCalendar
 from jiefen.lawdata.selectors import court_fee_policy, court_timing_policy, current_parameters
-from jiefen.settings.env import env
 
 ZERO = Decimal("0.00")
 
@@ -337,7 +336,7 @@ def start_filing(
 
 def chunk_size() -> int:
     """Cases per chunk: one transaction of filing, then one set of documents."""
-    return int(getattr(settings, "JIEFEN_FILING_CHUNK", 0) or env("JIEFEN_FILING_CHUNK", "50"))
+    return int(settings.JIEFEN_FILING_CHUNK)
 
 
 def _filable(ids: Sequence[int]) -> list[Case]:

@@ -20,14 +20,11 @@ from jiefen.cases.actions import TransitionRefused
 from jiefen.docket.actions import fail_job, file_chunk, plan_job, refresh_job, stale_jobs
 from jiefen.docket.models import FilingJob
 from jiefen.law.errors import LawError
-from jiefen.settings.env import env
 
 
 def _throttle() -> None:
     """Optional pause after each chunk (ms), to spare a shared database or to test crash safety."""
-    pause = int(
-        getattr(settings, "JIEFEN_FILING_THROTTLE_MS", 0) or env("JIEFEN_FILING_THROTTLE_MS", "0")
-    )
+    pause = int(settings.JIEFEN_FILING_THROTTLE_MS)
     if pause:
         time.sleep(pause / 1000)
 
@@ -88,4 +85,4 @@ def resume_stale_jobs(timestamp: int | None = None) -> list[int]:
 
     Queuing a job that is merely slow files and documents nothing twice (chunks are idempotent).
     """
-    return resume(timedelta(seconds=int(env("JIEFEN_FILING_RESUME_AFTER", "600"))))
+    return resume(timedelta(seconds=settings.JIEFEN_FILING_RESUME_AFTER))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.tasks import Task
 from django_tasks_concurrent import periodic
 
+from jiefen.docket.tasks import resume_stale_jobs
 from jiefen.intake.tasks import resume_stale_batches
 from jiefen.mediation.tasks import (
     expire_mediations_task,
@@ -30,4 +31,6 @@ for sweep in DAILY_SWEEPS:
     periodic(cron=settings.JIEFEN_SWEEP_DAILY_CRON, periodic_id="daily")(sweep)
     periodic(cron=settings.JIEFEN_SWEEP_CATCH_UP_CRON, periodic_id="catch-up")(sweep)
 
+# Bulk jobs whose worker died are queued again (their chunks are idempotent).
 periodic(cron=settings.JIEFEN_INTAKE_RESUME_CRON)(resume_stale_batches)
+periodic(cron=settings.JIEFEN_FILING_RESUME_CRON)(resume_stale_jobs)

@@ -22,6 +22,13 @@ JIEFEN_SWEEP_CATCH_UP_CRON = env("JIEFEN_SWEEP_CATCH_UP_CRON", "45 * * * *")
 # Batches whose worker died (no progress for JIEFEN_INTAKE_RESUME_AFTER seconds) are queued again.
 JIEFEN_INTAKE_RESUME_CRON = env("JIEFEN_INTAKE_RESUME_CRON", "*/5 * * * *")
 JIEFEN_INTAKE_RESUME_AFTER = int(env("JIEFEN_INTAKE_RESUME_AFTER", "600"))
+# Filing jobs run in chunks of JIEFEN_FILING_CHUNK cases (one transaction each); a job with no
+# progress for JIEFEN_FILING_RESUME_AFTER seconds is queued again (chunks are idempotent).
+# JIEFEN_FILING_THROTTLE_MS pauses after each chunk (to spare a shared database, or in tests).
+JIEFEN_FILING_CHUNK = int(env("JIEFEN_FILING_CHUNK", "50"))
+JIEFEN_FILING_THROTTLE_MS = int(env("JIEFEN_FILING_THROTTLE_MS", "0"))
+JIEFEN_FILING_RESUME_CRON = env("JIEFEN_FILING_RESUME_CRON", "*/5 * * * *")
+JIEFEN_FILING_RESUME_AFTER = int(env("JIEFEN_FILING_RESUME_AFTER", "600"))
 # A slot the scheduler missed by more than this (no worker running) is skipped, not replayed;
 # the hourly catch-up covers the daily slot.
 PERIODIC_MAX_DELAY_SECONDS = 600
