@@ -177,8 +177,6 @@ def case_context(
         "cut_off_note": f"标的额计算截止日：{cn_date(case.cut_off_date)}",
         "portal_url": getattr(settings, "JIEFEN_PUBLIC_URL", ""),
         "hearing": {"when": "另行通知", "place": "另行通知"},
-        "evidence_period": "十五日",
-        "evidence_deadline_rule": "第十五日",
     }
     if extra:
         data.update(extra)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from jiefen.accounts import throttle
 from jiefen.cases.elements import SECTION_TITLES, complaint_elements
 from jiefen.documents.views import serve_document
+from jiefen.law.errors import LawError
 from jiefen.mediation import actions, plans
 from jiefen.mediation.actions import ActionRefused
 from jiefen.mediation.actions.agreement import schedule_of
@@ -74,7 +75,7 @@ def identify(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 actions.issue_code(found, "login")
-            except ActionRefused as exc:
+            except (ActionRefused, LawError) as exc:
                 error = str(exc)
             else:
                 request.session[SESSION_PENDING] = found.pk
@@ -176,7 +177,7 @@ def _answer(
 ) -> HttpResponse:
     try:
         fn(*args, **kwargs)
-    except ActionRefused as exc:
+    except (ActionRefused, LawError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, done)
@@ -207,7 +208,7 @@ def propose(request: HttpRequest) -> HttpResponse:
             first_due=date.fromisoformat(request.POST.get("first_due", "")),
             waived=request.POST.getlist("waived"),
         )
-    except (ActionRefused, ValueError) as exc:
+    except (ActionRefused, LawError, ValueError) as exc:
         messages.error(
             request, str(exc) if isinstance(exc, ActionRefused) else "请填写完整的分期方案"
         )
@@ -250,7 +251,7 @@ def sign_code(request: HttpRequest) -> HttpResponse:
     try:
         actions.issue_code(m, "sign")
         messages.info(request, "验证码已发送至您的手机。")
-    except ActionRefused as exc:
+    except (ActionRefused, LawError) as exc:
         messages.error(request, str(exc))
     return redirect("mediation:portal_case")
 
@@ -266,7 +267,7 @@ def sign(request: HttpRequest) -> HttpResponse:
             agreement, code=request.POST.get("otp", ""), ip=_client_ip(request)
         )
         messages.success(request, "您已签署调解协议。")
-    except ActionRefused as exc:
+    except (ActionRefused, LawError) as exc:
         messages.error(request, str(exc))
     return redirect("mediation:portal_case")
 

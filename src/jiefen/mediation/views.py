@@ -18,6 +18,7 @@ from jiefen.accounts.models import Organisation, OrganisationKind, User
 from jiefen.cases import access
 from jiefen.cases.states import State
 from jiefen.documents.views import serve_document
+from jiefen.law.errors import LawError
 from jiefen.mediation import actions, plans, selectors
 from jiefen.mediation.actions import ActionRefused
 from jiefen.web.params import BadParam, date_param, decimal_param, int_param, optional_id, safe_next
@@ -31,7 +32,7 @@ def _user(request: HttpRequest) -> User:
 def _run(request: HttpRequest, done: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         result = fn(*args, **kwargs)
-    except ActionRefused as exc:
+    except (ActionRefused, LawError) as exc:
         messages.error(request, str(exc))
         return None
     messages.success(request, done.format(result=result))
@@ -132,7 +133,7 @@ def series_action(request: HttpRequest, series_id: int) -> HttpResponse:
             messages.success(request, f"{len(moved)} 件调解不成，转入待立案")
         else:
             raise Http404("无此操作")
-    except (ActionRefused, BadParam) as exc:
+    except (ActionRefused, LawError, BadParam) as exc:
         messages.error(request, str(exc))
     return redirect("mediation:series", series_id=series.pk)
 
@@ -239,7 +240,7 @@ def payments_page(request: HttpRequest) -> HttpResponse:
                 f"已入账 {report.recorded} 笔，重复 {report.duplicates} 笔，"
                 f"未匹配 {len(report.unmatched)} 笔，履行完毕 {report.completed_plans} 件",
             )
-        except (ActionRefused, UnicodeDecodeError) as exc:
+        except (ActionRefused, LawError, UnicodeDecodeError) as exc:
             messages.error(request, str(exc))
         return redirect("mediation:payments")
     plans_qs = access.visible_plans(user).select_related("mediation__case").order_by("-id")
