@@ -31,6 +31,15 @@ REPAYMENT_LABELS = {
 ACCELERATION_LABELS = {"提前还款": "accelerate", "解除合同": "rescind", "否": "", "": ""}
 GUARANTEE_KIND_LABELS = {label: code for code, label in GUARANTEE_KINDS.items()}
 COLLATERAL_KIND_LABELS = {label: code for code, label in COLLATERAL_KINDS.items()}
+# The columns that describe the collateral: none of them without a collateral description.
+COLLATERAL_FACTS = (
+    "collateral_kind",
+    "collateral_signed_on",
+    "collateral_maximum",
+    "collateral_registered",
+    "collateral_registration_number",
+    "collateral_registered_on",
+)
 BASIS_LABELS = {"360": "360", "365": "365"}
 CASE_TYPE_LABELS = {"金融借款合同纠纷": LOAN, "信用卡纠纷": CARD}
 

@@ -487,16 +487,6 @@ def _guarantors(c: _RowCheck, borrower: Person | None) -> list[Person]:
     return guarantors
 
 
-_COLLATERAL_FACTS = (
-    "collateral_kind",
-    "collateral_signed_on",
-    "collateral_maximum",
-    "collateral_registered",
-    "collateral_registration_number",
-    "collateral_registered_on",
-)
-
-
 def _collateral(c: _RowCheck) -> dict[str, Any]:
     """The security over property, with whether it was registered — never assumed.
 
@@ -507,7 +497,7 @@ def _collateral(c: _RowCheck) -> dict[str, Any]:
     """
     description = c.text("collateral")
     if not description:
-        for key in _COLLATERAL_FACTS:
+        for key in fmt.COLLATERAL_FACTS:
             if c.values.get(key):
                 c.fail(key, "未填写抵押物/质押物，不应填写此项")
         return {}

@@ -132,14 +132,7 @@ def _guarantee_checks(borrower: pl.Expr, provinces: list[str]) -> list[pl.Expr]:
 def _collateral_checks() -> list[pl.Expr]:
     """Collateral comes with its type and whether it was registered (and the number if so)."""
     c = pl.col
-    facts = [
-        "collateral_kind",
-        "collateral_signed_on",
-        "collateral_maximum",
-        "collateral_registered",
-        "collateral_registration_number",
-        "collateral_registered_on",
-    ]
+    facts = list(fmt.COLLATERAL_FACTS)
     registered = c("collateral_registered").str.to_lowercase()
     yes = registered.is_in(_TRUE)
     absent = pl.all_horizontal([c(k) == "" for k in ["collateral", *facts]])
