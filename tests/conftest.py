@@ -150,6 +150,12 @@ def make_user(db: Any) -> Callable[..., User]:
     return make
 
 
+@pytest.fixture
+def agent(make_user: Callable[..., User], bank: Organisation) -> User:
+    """The bank's agent (金融机构经办人) who uploads, decides plans and signs for the claimant."""
+    return make_user(Role.BANK_AGENT, bank)
+
+
 _ids = itertools.count(1)
 
 

@@ -46,11 +46,6 @@ def mediators(mediation_org, make_user):
 
 
 @pytest.fixture
-def agent(bank, make_user):
-    return make_user(Role.BANK_AGENT, bank)
-
-
-@pytest.fixture
 def series_pair(court, bank) -> list[Series]:
     return [
         Series.objects.create(

@@ -12,11 +12,6 @@ from jiefen.intake.models import Batch
 
 
 @pytest.fixture
-def agent(bank: Organisation, make_user: Callable[..., User]) -> User:
-    return make_user(Role.BANK_AGENT, bank)
-
-
-@pytest.fixture
 def other_agent(other_bank: Organisation, make_user: Callable[..., User]) -> User:
     return make_user(Role.BANK_AGENT, other_bank)
 

@@ -108,3 +108,32 @@ def test_case_page_buttons_come_from_the_moves_the_user_may_make(
     assert "诉前调解" in notary_page and "调解不成转立案" not in notary_page
     party_page = page(defendant)
     assert 'name="action"' not in party_page
+
+
+def test_only_the_creditor_approves_a_plan_outside_its_rule(med, agent, client):
+    """A mediator may reject or counter a borrower's plan, never give up the bank's money."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from jiefen.mediation.models import OfferStatus
+
+    actions.propose_plan(
+        med,
+        instalments=3,
+        first_payment=Decimal("1000"),
+        first_due=timezone.localdate() + timedelta(days=5),
+    )
+    offer = med.offers.get()
+    with pytest.raises(ActionRefused, match="无权执行此操作"):
+        actions.decide_offer(offer, by=med.case.mediator, approve=True)
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.OPEN
+    client.force_login(med.case.mediator)
+    assert 'value="approve"' not in client.get("/mediation/").content.decode()
+    client.force_login(agent)
+    assert 'value="approve"' in client.get("/mediation/").content.decode()
+    actions.decide_offer(offer, by=agent, approve=True)
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.ACCEPTED

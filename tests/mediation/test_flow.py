@@ -93,11 +93,6 @@ def in_mediation(screened_case, mediation_org, mediators):
     return make
 
 
-@pytest.fixture
-def agent(make_user, bank):
-    return make_user(Role.BANK_AGENT, bank)
-
-
 def test_plan_inside_the_standing_rule_is_accepted_at_once_outside_waits_for_the_bank(
     in_mediation, agent
 ):

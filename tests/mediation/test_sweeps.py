@@ -65,11 +65,6 @@ def _signed(m: MediationCase, phone: str, agent: User, last_sms: Callable[[str],
 
 
 @pytest.fixture
-def agent(make_user: Callable[..., User], bank: Organisation) -> User:
-    return make_user(Role.BANK_AGENT, bank)
-
-
-@pytest.fixture
 def issued_order(
     screened_case: Callable[..., Case],
     mediation_org: Organisation,

@@ -42,11 +42,6 @@ def in_mediation(screened_case, mediation_org, mediators):
     return make
 
 
-@pytest.fixture
-def agent(make_user, bank):
-    return make_user(Role.BANK_AGENT, bank)
-
-
 def _plan_case(m, agent):
     """A 3-instalment agreement signed by all: 10,000 then 2 × 18,550 (total 47,100)."""
     actions.propose_plan(

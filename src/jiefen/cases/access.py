@@ -236,6 +236,7 @@ def batch_for(who: AnyUser, batch_id: object) -> Batch:
 DESKS: dict[str, frozenset[str]] = {
     "mediation": frozenset({Role.MEDIATOR, Role.BANK_AGENT, Role.PLATFORM_ADMIN}),
     "filing": frozenset({Role.CLERK, Role.PLATFORM_ADMIN}),
+    "intake": frozenset({Role.BANK_AGENT, Role.CLERK, Role.PLATFORM_ADMIN}),
 }
 
 
@@ -305,6 +306,16 @@ ABILITIES: dict[str, Ability] = {
         "处理借款人方案",
         frozenset({Role.BANK_AGENT, Role.MEDIATOR, Role.PLATFORM_ADMIN}),
         "The claimant decides a plan outside its rule; the mediator may reject or counter it.",
+    ),
+    "mediation.approve_offer": Ability(
+        "同意超出规则的方案",
+        frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN}),
+        "Only the creditor may give up more than its standing rule allows; a mediator cannot.",
+    ),
+    "mediation.see_portal_code": Ability(
+        "查看借款人查询码",
+        frozenset({Role.BANK_AGENT, Role.MEDIATOR, Role.PLATFORM_ADMIN}),
+        "Staff read the code to a borrower on the phone; the borrower has it in the SMS.",
     ),
     "mediation.set_rule": Ability(
         "设置预设和解规则",

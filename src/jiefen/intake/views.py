@@ -8,7 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
+from jiefen.accounts.models import Organisation, OrganisationKind, User
+from jiefen.cases import access
 from jiefen.cases.access import batch_for, visible_batches
 from jiefen.documents.actions import record_download
 from jiefen.documents.storage import sha256
@@ -29,8 +30,11 @@ def _user(request: HttpRequest) -> User:
 
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    can_upload = user.role == Role.BANK_AGENT and user.organisation_id is not None
+    user = access.desk(request.user, "intake")
+    can_upload = (
+        access.role_refusal(user, "intake.submit_batch") is None
+        and user.organisation_id is not None
+    )
     if request.method == "POST":
         if not can_upload:
             raise Http404("无权上传")

@@ -364,8 +364,7 @@ def decide_offer(offer: Offer, *, by: User, approve: bool) -> None:
     """The institution accepts or rejects a borrower's plan that fell outside its rule."""
     _institution_agent(offer, by)
     if approve:
-        if by.role == Role.MEDIATOR:
-            raise ActionRefused("超出预设规则的方案须由金融机构同意")
+        require(by, "mediation.approve_offer", offer.mediation.case)
         accept(offer, by=by, note="金融机构同意")
         return
     with transaction.atomic():
