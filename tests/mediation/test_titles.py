@@ -108,6 +108,22 @@ def test_confirmation_ruling_is_sealed_and_the_missed_plan_yields_an_application
     assert not validate(read(app.path)).ok  # the creditor's own application: no court seal
 
 
+def test_a_ruling_is_issued_once_for_its_confirmation(in_mediation, agent, make_user, court):
+    """A repeated call (a retried request, a re-run task) never stores a second ruling."""
+    from jiefen.documents.actions import DocumentAlreadyIssued
+    from jiefen.documents.models import StoredDocument
+    from jiefen.mediation.actions import titles
+
+    judge = make_user(Role.JUDGE, court)
+    m = _plan_case(in_mediation(), agent)
+    conf = actions.apply_confirmation(m, by=agent)
+    actions.rule_on_confirmation(conf, by=judge, confirm=True)
+    conf = Confirmation.objects.get(pk=conf.pk)
+    with pytest.raises(DocumentAlreadyIssued):
+        titles.confirmation_ruling(conf, by=judge, on=TODAY)
+    assert StoredDocument.objects.filter(case=m.case, kind="confirmation_ruling").count() == 1
+
+
 def test_rejected_confirmation_ruling_states_the_reason(
     in_mediation, agent, make_user, court, last_sms
 ):

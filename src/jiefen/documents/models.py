@@ -8,7 +8,7 @@ the signed PDF. `packet` links such a document to the signed cover that covers i
 cover itself has `packet` empty). `signed` means "carries or is covered by the court's seal".
 
 `issued_for` names the occasion a document was issued for (batch filing: ``filing``; a summons:
-``hearing:<date and time>``). The database holds at most one document per case, kind, recipient
+``hearing:<date and time>``; a mediation title: what it records, e.g. ``confirmation:<id>``). The database holds at most one document per case, kind, recipient
 and occasion, so a re-run batch chunk can never issue a second set, while a summons for a new
 hearing date is a new occasion and is accepted. Documents without an occasion (Word copies,
 single documents issued on request) are not constrained.

@@ -131,6 +131,7 @@ def create_agreement(offer: Offer) -> Agreement:
             context=agreement_data(offer, today()),
             by=None,
             sign=False,
+            issued_for=f"offer:{offer.pk}",
         )
         agreement = Agreement.objects.create(mediation=mediation, offer=offer, document=document)
         audit(

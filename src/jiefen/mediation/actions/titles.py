@@ -128,7 +128,13 @@ def confirmation_ruling(conf: Confirmation, *, by: User, on: date) -> StoredDocu
         "issued_on_words": date_in_words(on),
     }
     return issue_document(
-        case, "confirmation_ruling", recipient="双方当事人", context=context, by=by, issued_on=on
+        case,
+        "confirmation_ruling",
+        recipient="双方当事人",
+        context=context,
+        by=by,
+        issued_on=on,
+        issued_for=f"confirmation:{conf.pk}",
     )
 
 
@@ -166,6 +172,7 @@ def payment_order(order: PaymentOrder, *, by: User, on: date) -> StoredDocument:
         context=context,
         by=by,
         issued_on=on,
+        issued_for=f"payment_order:{order.pk}",
     )
 
 
@@ -207,6 +214,7 @@ def notarial_certificate(n: Notarization, *, by: User, on: date) -> StoredDocume
         by=by,
         court=n.office,
         sign=False,
+        issued_for=f"notarization:{n.pk}",
         issued_on=on,
     )
 
@@ -256,6 +264,7 @@ def execution_certificate(
         by=None,
         court=n.office,
         sign=False,
+        issued_for=f"enforcement_draft:{draft.pk}",
         issued_on=on,
     )
 
@@ -321,4 +330,5 @@ def enforcement_application(
         by=None,
         sign=False,
         issued_on=on,
+        issued_for=f"enforcement_draft:{draft.pk}",
     )
