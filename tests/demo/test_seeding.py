@@ -37,7 +37,7 @@ def test_generated_cases_have_their_screening_event_and_audit_record() -> None:
     assert agent is not None and agent.username == "bank01"
     assert AuditRecord.objects.filter(action="intake.batch_created", actor_id=agent.pk).exists()
     screened = AuditRecord.objects.filter(action="case.screen.bulk", object_id=str(batch.pk))
-    assert sum(int(r.payload["accepted"]) for r in screened) == 12
+    assert sum(int(r.payload["count"]) for r in screened) == 12
     verified = StringIO()
     call_command("audit_verify", stdout=verified)
     assert "审计链完好" in verified.getvalue()

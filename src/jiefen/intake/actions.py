@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from jiefen.accounts.models import Organisation, Role, User
 from jiefen.audit.chain import append as audit
-from jiefen.cases.actions import TransitionRefused, require
+from jiefen.cases.actions import TransitionRefused, ids_digest, require
 from jiefen.cases.models import Case, Series
 from jiefen.cases.states import BY_NAME, State
 from jiefen.intake import uploads
@@ -394,16 +394,15 @@ def _write_chunk(
         _insert_errors(batch.pk, [*errors, *dup_errors])
         accepted = len(case_ids)
         if case_ids:
-            ids = sorted(case_ids.values())
             audit(
                 actor_id=batch.uploaded_by_id,
                 action="case.screen.bulk",
                 object_type="batch",
                 object_id=batch.pk,
                 payload={
+                    "job": f"intake_batch:{batch.pk}",
+                    **ids_digest(list(case_ids.values())),
                     "rows": [lo + 2, hi + 1],
-                    "accepted": accepted,
-                    "case_ids": [ids[0], ids[-1]],
                     "to": str(SCREEN.target),
                 },
             )
