@@ -248,7 +248,11 @@ def file_cases(
         # The move is checked while the cases still wait at the court (the filer's scope);
         # the judge and clerk it assigns are written after it.
         moved = transition_many(
-            [c.pk for c in cases], "file", by=by, note=f"批量立案（{len(cases)}件）", job=label
+            [c.pk for c in cases],
+            "file",
+            by=by,
+            note=f"批量立案任务第{job.pk}号" if job else "批量立案",
+            job=label,
         )
         if moved.refused:
             # Numbers, filings and fees were written for every locked case: all or nothing.
