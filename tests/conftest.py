@@ -151,6 +151,19 @@ def make_user(db: Any) -> Callable[..., User]:
 
 
 @pytest.fixture
+def database_url(transactional_db: Any) -> str:
+    """The test database as a DATABASE_URL, for real subprocesses (task worker, commands)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    host = db.get("HOST") or "127.0.0.1"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
 def agent(make_user: Callable[..., User], bank: Organisation) -> User:
     """The bank's agent (金融机构经办人) who uploads, decides plans and signs for the claimant."""
     return make_user(Role.BANK_AGENT, bank)

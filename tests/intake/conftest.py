@@ -53,16 +53,3 @@ def run_import(
         return process_batch(batch.pk)
 
     return run
-
-
-@pytest.fixture
-def database_url(transactional_db: Any) -> str:
-    """The test database as a DATABASE_URL, for real subprocesses (task worker, commands)."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    host = db.get("HOST") or "127.0.0.1"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"

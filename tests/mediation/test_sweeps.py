@@ -284,18 +284,6 @@ def test_two_missed_instalment_sweeps_at_once_act_on_each_plan_exactly_once(
 # --- (d) a real worker, started the documented way, fires the schedule ---
 
 
-@pytest.fixture
-def database_url(transactional_db: Any) -> str:
-    """The test database as a DATABASE_URL, for a real worker process."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return (
-        f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
-
-
 @pytest.mark.slow
 def test_jiefen_worker_fires_the_scheduled_expiry_by_itself(
     screened_case: Callable[..., Case],
