@@ -137,3 +137,29 @@ def test_only_the_creditor_approves_a_plan_outside_its_rule(med, agent, client):
     actions.decide_offer(offer, by=agent, approve=True)
     offer.refresh_from_db()
     assert offer.status == OfferStatus.ACCEPTED
+
+
+def test_the_bank_sends_its_own_screened_series_to_mediation(
+    client, screened_case, series, mediation_org, mediators, agent, make_user, other_bank
+):
+    """Entrusted mediation starts from the creditor's choice; another bank cannot do it."""
+    cases = [screened_case() for _ in range(3)]
+    stranger = make_user(Role.BANK_AGENT, other_bank)
+    client.force_login(stranger)
+    r = client.post(
+        f"/mediation/series/{series.pk}/action/",
+        {"action": "open", "organisation": mediation_org.pk},
+    )
+    assert r.status_code == 404
+    assert not MediationCase.objects.filter(case__in=cases).exists()
+
+    client.force_login(agent)
+    page = client.get(f"/mediation/series/{series.pk}/").content.decode()
+    assert "自动指派并转入调解" in page
+    client.post(
+        f"/mediation/series/{series.pk}/action/",
+        {"action": "open", "organisation": mediation_org.pk},
+    )
+    assert set(
+        Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("state", flat=True)
+    ) == {State.IN_MEDIATION}
