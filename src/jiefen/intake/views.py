@@ -8,7 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from jiefen.accounts.models import Organisation, OrganisationKind, User
+from jiefen.accounts import selectors as directory
+from jiefen.accounts.models import Organisation, User
 from jiefen.cases import access
 from jiefen.cases.access import batch_for, visible_batches
 from jiefen.documents.actions import record_download
@@ -44,7 +45,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         "intake/batch_list.html",
         {
             "batches": visible_batches(user)[:50],
-            "courts": Organisation.objects.filter(kind=OrganisationKind.COURT),
+            "courts": directory.courts(),
             "policies": Policy.choices,
             "can_upload": can_upload,
             "max_mb": MAX_BYTES // 1024 // 1024,
@@ -56,7 +57,7 @@ def _court(value: str) -> Organisation | None:
     """The court picked in the form; None for anything that is not a court's id."""
     if not value.isdigit() or len(value) > 18:
         return None
-    return Organisation.objects.filter(kind=OrganisationKind.COURT, pk=int(value)).first()
+    return directory.court(int(value))
 
 
 def _refused(request: HttpRequest, reason: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from jiefen.accounts import selectors as directory
 from jiefen.accounts.models import Organisation, OrganisationKind, User
 from jiefen.cases import access
 from jiefen.cases.states import State
@@ -55,7 +56,7 @@ def centre(request: HttpRequest) -> HttpResponse:
             "series_list": selectors.series_overview(user),
             "proposals": selectors.pending_proposals(user)[:50],
             "unsigned": len(selectors.unsigned_agreements(user)),
-            "organisations": Organisation.objects.filter(kind=OrganisationKind.MEDIATION_ORG),
+            "organisations": directory.mediation_organisations(),
         },
     )
 
@@ -75,7 +76,7 @@ def series_page(request: HttpRequest, series_id: int) -> HttpResponse:
             "screening": series.cases.filter(state=State.SCREENING).count(),
             "waivable": [(k, plans.COMPONENTS[k]) for k in plans.WAIVABLE],
             "unsigned": len(selectors.unsigned_agreements(user, series)),
-            "organisations": Organisation.objects.filter(kind=OrganisationKind.MEDIATION_ORG),
+            "organisations": directory.mediation_organisations(),
         },
     )
 
@@ -90,10 +91,7 @@ def series_action(request: HttpRequest, series_id: int) -> HttpResponse:
     p = request.POST
     try:
         if what == "open":
-            org_id = optional_id(p, "organisation", "调解组织")
-            org = Organisation.objects.filter(
-                pk__in=[org_id], kind=OrganisationKind.MEDIATION_ORG
-            ).first()
+            org = directory.mediation_organisation(optional_id(p, "organisation", "调解组织"))
             if org is None:
                 raise BadParam("请选择调解组织")
             ids = list(series.cases.filter(state=State.SCREENING).values_list("pk", flat=True))
@@ -309,7 +307,7 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
             except BadParam as exc:
                 messages.error(request, str(exc))
                 return redirect("case_detail", case_id=case.pk)
-            mediator = User.objects.filter(pk__in=[mediator_id]).first()
+            mediator = directory.user(mediator_id)
             if mediator is None:
                 messages.error(request, "请选择调解员")
             else:
