@@ -26,6 +26,7 @@ from jiefen.cases.models import (
     Party,
     PartyKind,
     PartyRole,
+    Series,
 )
 from jiefen.privacy import blind_index
 
@@ -161,6 +162,14 @@ def database_url(transactional_db: Any) -> str:
     host = db.get("HOST") or "127.0.0.1"
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     return f"postgres://{auth}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def series(court: Organisation, bank: Organisation) -> Series:
+    """The bank's consumer-loan series at the court (系列案)."""
+    return Series.objects.create(
+        institution=bank, court=court, case_type="financial_loan", product="个人消费贷款"
+    )
 
 
 @pytest.fixture

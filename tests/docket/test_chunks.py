@@ -35,13 +35,6 @@ DOCS_ONE_DEFENDANT = 7
 
 
 @pytest.fixture
-def series(court: Any, bank: Any) -> Series:
-    return Series.objects.create(
-        institution=bank, court=court, case_type="financial_loan", product="个人消费贷款"
-    )
-
-
-@pytest.fixture
 def chunked(settings: Any) -> None:
     settings.JIEFEN_FILING_CHUNK = 2
 

@@ -25,13 +25,6 @@ def pdf_text(data: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-@pytest.fixture
-def series(court: Any, bank: Any) -> Series:
-    return Series.objects.create(
-        institution=bank, court=court, case_type="financial_loan", product="个人消费贷款"
-    )
-
-
 def test_file_series_numbers_fees_procedure(
     make_case: Any, make_party: Any, staff: Any, series: Series
 ) -> None:

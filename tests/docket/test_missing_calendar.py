@@ -24,13 +24,6 @@ def login(user: User) -> Client:
     return client
 
 
-@pytest.fixture
-def series(court: Any, bank: Any) -> Series:
-    return Series.objects.create(
-        institution=bank, court=court, case_type="financial_loan", product="个人消费贷款"
-    )
-
-
 def _unpublished_hearing_year() -> int:
     """The year the hearings of a filing today fall in, made to have no calendar."""
     year = (timezone.localdate() + timedelta(days=35)).year

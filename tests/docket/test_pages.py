@@ -5,7 +5,6 @@ import zipfile
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from jiefen.accounts.models import Organisation, OrganisationKind, Role
@@ -20,13 +19,6 @@ def login(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def series(court: Any, bank: Any) -> Series:
-    return Series.objects.create(
-        institution=bank, court=court, case_type="financial_loan", product="个人消费贷款"
-    )
 
 
 def test_one_click_filing_through_the_pages(make_case: Any, staff: Any, series: Series) -> None:

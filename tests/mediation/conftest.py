@@ -45,13 +45,6 @@ def mediators(mediation_org: Organisation, make_user: Callable[..., User]) -> li
     return [make_user(Role.MEDIATOR, mediation_org, full_name=f"调解员{i}") for i in range(1, 4)]
 
 
-@pytest.fixture
-def series(court: Organisation, bank: Organisation) -> Series:
-    return Series.objects.create(
-        institution=bank, court=court, case_type="financial_loan", product="个人消费贷款"
-    )
-
-
 _phones = iter(range(13800000000, 13899999999))
 
 
