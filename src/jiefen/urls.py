@@ -10,5 +10,6 @@ urlpatterns = [
     path("mediation/", include("jiefen.mediation.urls")),
     path("docket/", include("jiefen.docket.urls")),
     path("documents/", include("jiefen.documents.urls")),
+    path("service/", include("jiefen.service.urls")),
     path("", include("jiefen.web.urls")),
 ]

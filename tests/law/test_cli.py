@@ -205,3 +205,122 @@ def test_fee_half_rounding_flag_refuses_an_unknown_practice(
     )
     assert status == 2
     assert "invalid choice" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "effective", "served_on", "article"),
+    [
+        (["--channel", "post", "--signed", "2025-03-04"], True, "2025-03-04", "民诉法第九十一条"),
+        (
+            [
+                "--channel",
+                "sms",
+                "--consent",
+                "yes",
+                "--address",
+                "confirmed",
+                "--sent",
+                "2025-03-03T23:59",
+            ],
+            True,
+            "2025-03-03",
+            "第一百三十五条",
+        ),
+        (
+            [
+                "--channel",
+                "portal",
+                "--consent",
+                "yes",
+                "--address",
+                "confirmed",
+                "--delivered",
+                "2025-03-04 00:05",
+            ],
+            True,
+            "2025-03-04",
+            "在线诉讼规则第三十一条第一项",
+        ),
+        (
+            [
+                "--channel",
+                "email",
+                "--consent",
+                "yes",
+                "--delivered",
+                "2025-03-03 10:00",
+                "--read",
+                "2025-03-05T08:00:30",
+            ],
+            True,
+            "2025-03-05",
+            "在线诉讼规则第三十一条第二项",
+        ),
+        # Defaults: no consent, unconfirmed address.
+        (["--channel", "sms", "--delivered", "2025-03-03"], False, None, "在线诉讼规则第二十九条"),
+        (
+            ["--channel", "post", "--returned", "2025-03-06"],
+            False,
+            None,
+            "第十一条",
+        ),
+        (
+            ["--channel", "post", "--address", "confirmed", "--returned", "2025-03-06"],
+            True,
+            "2025-03-06",
+            "第十一条",
+        ),
+        (
+            ["--channel", "public_notice", "--procedure", "summary", "--published", "2025-03-03"],
+            False,
+            None,
+            "第一百四十条",
+        ),
+        (
+            ["--channel", "public_notice", "--published", "2025-03-03"],
+            True,
+            "2025-04-02",
+            "视为送达",
+        ),
+        (
+            ["--channel", "public_notice", "--published", "2025-03-03", "--as-of", "2025-03-20"],
+            False,
+            "2025-04-02",
+            "公告期尚未届满",
+        ),
+    ],
+)
+def test_service_command(
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    effective: bool,
+    served_on: str | None,
+    article: str,
+) -> None:
+    status, output, err = run(capsys, "service", *args)
+    assert status == 0, err
+    assert isinstance(output, dict)
+    assert set(output) == {"effective", "served_on", "reason"}
+    assert (output["effective"], output["served_on"]) == (effective, served_on)
+    assert article in output["reason"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--channel", "fax"], "送达方式只能是"),
+        (["--channel", "sms", "--sent", "2025-3-3"], "不是有效的日期或时间"),
+        (["--channel", "sms", "--sent", "2025-03-03T25:00"], "不是有效的日期或时间"),
+        (["--channel", "post", "--signed", "2025-03-04T10:00"], "不是有效的日期"),
+        (["--channel", "sms", "--consent", "maybe"], "--consent只能是"),
+        (["--channel", "post", "--procedure", "special"], "审理程序只能是"),
+        (["--signed", "2025-03-04"], "--channel"),
+    ],
+)
+def test_service_command_errors(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    status, output, err = run(capsys, "service", *args)
+    assert status == 2
+    assert output is None
+    assert message in err

@@ -337,6 +337,21 @@ ABILITIES: dict[str, Ability] = {
         frozenset({Role.PLATFORM_ADMIN, SYSTEM}),
         "The account printed on fee notices is back-office data the administrator keeps.",
     ),
+    "service.serve_series": Ability(
+        "批量送达",
+        frozenset({Role.CLERK, Role.PLATFORM_ADMIN}),
+        "Service of the court's documents is the registry's work (民诉法 Art. 87 ff.), the clerk's.",
+    ),
+    "service.record_receipt": Ability(
+        "登记送达回证",
+        frozenset({Role.CLERK, Role.PLATFORM_ADMIN}),
+        "A signed paper receipt (回证) the post brought back is scanned in by the clerk.",
+    ),
+    "service.receive_receipts": Ability(
+        "接收送达回执",
+        frozenset({SYSTEM}),
+        "Gateway and postal receipts arrive machine to machine, authenticated by their signature.",
+    ),
     "intake.submit_batch": Ability(
         "提交批量数据",
         frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN, SYSTEM}),

@@ -251,6 +251,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         actors=frozenset({Role.CLERK, SYSTEM}),
     ),
     Transition(
+        "convert_to_ordinary",
+        "转为普通程序",
+        (State.FILED,),
+        State.FILED,
+        "A defendant reachable only by public notice: summary procedure and small claims do not "
+        "apply (民诉解释 Arts. 140, 275); the case goes on in ordinary procedure (Art. 258).",
+        # The service sweep converts when it must publish; the clerk or judge may convert too.
+        actors=frozenset({Role.CLERK, Role.JUDGE, SYSTEM}),
+    ),
+    Transition(
         "schedule_hearing",
         "排期开庭",
         (State.FILED, State.SERVED),

@@ -158,3 +158,38 @@ class FeeAccount(models.Model):
 
     def as_data(self) -> dict[str, str]:
         return {"payee": self.payee, "bank": self.bank, "account": self.account}
+
+
+class ProcedureConversion(models.Model):
+    """A filed case moved from summary procedure or small claims to ordinary procedure.
+
+    The ordinary procedure's fee is the full fee: the claimant pays the difference to what it
+    paid (诉讼费用交纳办法 Art. 15 halves the fee only for summary procedure; on conversion the
+    reduction falls away), asked for by a fee notice for the difference.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="conversions")
+    from_procedure = models.CharField("原程序", max_length=16)
+    to_procedure = models.CharField("转换后程序", max_length=16)
+    reason = models.CharField("转换理由", max_length=300)
+    converted_on = models.DateField("转换日期")
+    fee_before = models.DecimalField("原应交受理费", max_digits=18, decimal_places=2)
+    fee_after = models.DecimalField("转换后应交受理费", max_digits=18, decimal_places=2)
+    fee_difference = models.DecimalField("应补交受理费", max_digits=18, decimal_places=2)
+    fee_notice = models.ForeignKey(
+        "documents.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="补交诉讼费用通知书",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "程序转换"
+        verbose_name_plural = "程序转换"
+        ordering = ["id"]

@@ -124,6 +124,30 @@ ENFORCEMENT_APPLICATION = register(
         "",
     )
 )
+# Service (送达): the fee notice for the difference when a case converts to ordinary procedure
+# (诉讼费用交纳办法 Arts. 15, 22), and the proofs of service (民诉法 Arts. 87, 90; 在线诉讼规则
+# Art. 33): 送达回证 for post and public notice, 电子送达凭证 for the electronic channels.
+SUPPLEMENTARY_FEE_NOTICE = register(
+    Kind(
+        "supplementary_fee_notice",
+        "补交诉讼费用通知书",
+        RecipientRole.CLAIMANT,
+        "supplementary_fee_notice.typ",
+        "",
+    )
+)
+SERVICE_PROOF = register(
+    Kind("service_proof", "送达回证", RecipientRole.COURT, "service_proof.typ", "")
+)
+E_SERVICE_PROOF = register(
+    Kind("e_service_proof", "电子送达凭证", RecipientRole.COURT, "e_service_proof.typ", "")
+)
+PUBLIC_NOTICE = register(
+    Kind("public_notice", "公告", RecipientRole.DEFENDANT, "public_notice.typ", "")
+)
+SERVICE_RECEIPT_SCAN = register(
+    Kind("service_receipt_scan", "送达回证（扫描件）", RecipientRole.COURT, "", "")
+)
 # Any titled text document (a court's ad-hoc notices); context: title, paragraphs.
 GENERIC = register(Kind("generic", "通知书", "", "generic.typ", ""))
 

@@ -1,4 +1,4 @@
-"""Rules as code for financial disputes: fees, interest, caps, periods, case numbers.
+"""Rules as code for financial disputes: fees, interest, caps, periods, service, case numbers.
 
 This package knows no Django. Money is ``Decimal`` (never float), every rule takes
 its legal date explicitly, and values that change over time are dated YAML in
@@ -98,6 +98,22 @@ from jiefen.law.periods import (
     trial_time_limit,
 )
 from jiefen.law.policies import DEFAULT_COURT_POLICY, CourtPolicy
+from jiefen.law.service import (
+    CHANNELS,
+    DEFAULT_ESCALATION_POLICY,
+    ELECTRONIC,
+    Channel,
+    EscalationPolicy,
+    ServiceDeadlines,
+    ServiceEffect,
+    ServiceFacts,
+    consent_basis,
+    deadlines_after_service,
+    earliest_effect,
+    hearing_too_early,
+    public_notice_allowed,
+    service_effect,
+)
 from jiefen.law.small_claims import (
     SmallClaimsEligibility,
     small_claims_eligible,
@@ -117,10 +133,13 @@ from jiefen.law.timelines import (
 )
 
 __all__ = [
+    "CHANNELS",
     "DEFAULT_COURT_POLICY",
     "DEFAULT_DELAY_POLICY",
+    "DEFAULT_ESCALATION_POLICY",
     "DEFAULT_FEE_POLICY",
     "DEFAULT_TIMING_POLICY",
+    "ELECTRONIC",
     "TYPE_CODES",
     "Accrual",
     "CalendarDataMissing",
@@ -128,10 +147,12 @@ __all__ = [
     "CapResult",
     "CapSegment",
     "CaseNumber",
+    "Channel",
     "CourtCapPolicy",
     "CourtPolicy",
     "DelayPolicy",
     "DelayResult",
+    "EscalationPolicy",
     "EvidencePeriod",
     "FeePolicy",
     "FeeResult",
@@ -152,6 +173,9 @@ __all__ = [
     "PeriodEnd",
     "RateChange",
     "Repayment",
+    "ServiceDeadlines",
+    "ServiceEffect",
+    "ServiceFacts",
     "SmallClaimsEligibility",
     "TimingPolicy",
     "WageFigure",
@@ -169,16 +193,20 @@ __all__ = [
     "check_resident_id",
     "compound_interest",
     "compute_fee",
+    "consent_basis",
     "court_code_for_division",
     "days_between",
+    "deadlines_after_service",
     "delay_days",
     "delayed_performance_interest",
     "doubled_interest",
+    "earliest_effect",
     "earliest_hearing_day",
     "evidence_period",
     "execution_application_deadline",
     "execution_fee",
     "halving_applies",
+    "hearing_too_early",
     "is_valid_mobile",
     "is_valid_uscc",
     "judicial_confirmation_deadline",
@@ -197,8 +225,10 @@ __all__ = [
     "period_in_days",
     "period_in_months",
     "preservation_fee",
+    "public_notice_allowed",
     "public_notice_served_on",
     "round_amount",
+    "service_effect",
     "simple_interest",
     "small_claims_eligible",
     "small_claims_limits",

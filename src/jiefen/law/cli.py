@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,7 +25,8 @@ from jiefen.law.identifiers import check_resident_id
 from jiefen.law.interest import days_between, simple_interest
 from jiefen.law.money import ROUNDINGS, amount_in_words
 from jiefen.law.parameters import Parameters, load_parameters
-from jiefen.law.periods import HolidayCalendar, period_in_days, period_in_months
+from jiefen.law.periods import PROCEDURES, HolidayCalendar, period_in_days, period_in_months
+from jiefen.law.service import CHANNELS, ServiceFacts, service_effect
 from jiefen.law.small_claims import small_claims_limits
 
 
@@ -52,6 +54,39 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?")
+
+
+def _datetime(text: str) -> datetime | date:
+    """A court-local date or date-time: YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], YYYY-MM-DD HH:MM."""
+    if _DATETIME.fullmatch(text.strip()):
+        try:
+            if len(text.strip()) == 10:
+                return date.fromisoformat(text.strip())
+            return datetime.fromisoformat(text.strip())
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(
+        f"不是有效的日期或时间：{text!r}（格式 YYYY-MM-DD、YYYY-MM-DDTHH:MM[:SS] 或 YYYY-MM-DD HH:MM）"
+    )
+
+
+def _service_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是有效的日期：{text!r}（格式 YYYY-MM-DD）") from None
+
+
+def _one_of(values: Sequence[str], what: str) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        if text not in values:
+            raise argparse.ArgumentTypeError(f"{what}只能是 {'、'.join(values)}：{text!r}")
+        return text
+
+    return check
 
 
 def _s(value: Decimal) -> str:
@@ -166,6 +201,29 @@ def _small_claims(args: argparse.Namespace, params: Parameters) -> dict[str, Any
     }
 
 
+def _service(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
+    facts = ServiceFacts(
+        channel=args.channel,
+        consent=args.consent == "yes",
+        address_confirmed=args.address == "confirmed",
+        procedure=args.procedure,
+        sent=args.sent,
+        delivered=args.delivered,
+        read=args.read,
+        signed=args.signed,
+        returned=args.returned,
+        published=args.published,
+    )
+    effect = service_effect(
+        facts, calendar=HolidayCalendar.from_params(params), params=params, as_of=args.as_of
+    )
+    return {
+        "effective": effect.effective,
+        "served_on": effect.served_on.isoformat() if effect.served_on else None,
+        "reason": effect.reason,
+    }
+
+
 Handler = Callable[[argparse.Namespace, Parameters], dict[str, Any]]
 
 
@@ -242,6 +300,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--province", required=True)
     p.add_argument("--as-of", required=True, type=_date)
     p.set_defaults(handler=_small_claims)
+
+    p = sub.add_parser("service", help="whether a service attempt took effect (送达), and when")
+    p.add_argument(
+        "--channel", required=True, type=_one_of(CHANNELS, "送达方式"), metavar="|".join(CHANNELS)
+    )
+    p.add_argument(
+        "--consent", type=_one_of(("yes", "no"), "--consent"), default="no", metavar="yes|no"
+    )
+    p.add_argument(
+        "--address",
+        type=_one_of(("confirmed", "unconfirmed"), "--address"),
+        default="unconfirmed",
+        metavar="confirmed|unconfirmed",
+    )
+    p.add_argument(
+        "--procedure",
+        type=_one_of(PROCEDURES, "审理程序"),
+        default="ordinary",
+        metavar="|".join(PROCEDURES),
+    )
+    for name in ("sent", "delivered", "read"):
+        p.add_argument(f"--{name}", type=_datetime, metavar="DATETIME")
+    for name in ("signed", "returned", "published"):
+        p.add_argument(f"--{name}", type=_service_date, metavar="DATE")
+    p.add_argument("--as-of", type=_service_date, metavar="DATE", help="day of the check")
+    p.set_defaults(handler=_service)
     return parser
 
 

@@ -13,6 +13,7 @@ from django_tasks_concurrent import periodic
 
 from jiefen.docket.tasks import resume_stale_jobs
 from jiefen.intake.tasks import resume_stale_batches
+from jiefen.service.tasks import service_sweep_task
 from jiefen.mediation.tasks import (
     expire_mediations_task,
     payment_orders_take_effect_task,
@@ -34,3 +35,7 @@ for sweep in DAILY_SWEEPS:
 # Bulk jobs whose worker died are queued again (their chunks are idempotent).
 periodic(cron=settings.JIEFEN_INTAKE_RESUME_CRON)(resume_stale_batches)
 periodic(cron=settings.JIEFEN_FILING_RESUME_CRON)(resume_stale_jobs)
+
+# Service: retries, fallback to post and public notice, public notice periods ending. Often,
+# because a retry is due an hour after a failure; the sweep moves nothing twice.
+periodic(cron=settings.JIEFEN_SERVICE_SWEEP_CRON)(service_sweep_task)

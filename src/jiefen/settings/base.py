@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "jiefen.mediation",
     "jiefen.docket",
     "jiefen.documents",
+    "jiefen.service",
     "jiefen.stats",
     "jiefen.web",
     "jiefen.demo",

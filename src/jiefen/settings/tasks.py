@@ -32,3 +32,13 @@ JIEFEN_FILING_RESUME_AFTER = int(env("JIEFEN_FILING_RESUME_AFTER", "600"))
 # A slot the scheduler missed by more than this (no worker running) is skipped, not replayed;
 # the hourly catch-up covers the daily slot.
 PERIODIC_MAX_DELAY_SECONDS = 600
+# Service (送达): a failed e-service attempt is tried JIEFEN_SERVICE_RETRIES more times,
+# JIEFEN_SERVICE_RETRY_AFTER seconds apart; e-service delivered to an unconfirmed address and not
+# read within JIEFEN_SERVICE_READ_WAIT seconds falls back to post; a mailing without a receipt after
+# JIEFEN_SERVICE_POST_WAIT seconds counts as undelivered. The sweep runs on JIEFEN_SERVICE_SWEEP_CRON.
+JIEFEN_SERVICE_RETRIES = int(env("JIEFEN_SERVICE_RETRIES", "2"))
+JIEFEN_SERVICE_RETRY_AFTER = int(env("JIEFEN_SERVICE_RETRY_AFTER", "3600"))
+JIEFEN_SERVICE_READ_WAIT = int(env("JIEFEN_SERVICE_READ_WAIT", str(3 * 86400)))
+JIEFEN_SERVICE_POST_WAIT = int(env("JIEFEN_SERVICE_POST_WAIT", str(15 * 86400)))
+JIEFEN_SERVICE_SWEEP_CRON = env("JIEFEN_SERVICE_SWEEP_CRON", "*/10 * * * *")
+JIEFEN_SERVICE_CHUNK = int(env("JIEFEN_SERVICE_CHUNK", "500"))

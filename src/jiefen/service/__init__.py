@@ -1,0 +1,1 @@
+"""Electronic service (电子送达) with proof: delivering the filed packets and proving each delivery."""
