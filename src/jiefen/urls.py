@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jiefen.api import api
+from jiefen.service.urls import public_urlpatterns as service_public
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,5 +12,6 @@ urlpatterns = [
     path("docket/", include("jiefen.docket.urls")),
     path("documents/", include("jiefen.documents.urls")),
     path("service/", include("jiefen.service.urls")),
+    path("", include((service_public, "public"))),
     path("", include("jiefen.web.urls")),
 ]

@@ -155,7 +155,8 @@ def check_stats(clone: Clone) -> None:
     stats = _json_object(clone.run("stats", "--json"))
     assert stats["cases_total"] > 0
     assert sum(stats["cases_by_state"].values()) == stats["cases_total"]
-    assert {"intake", "mediation", "filing"} <= set(stats)
+    assert {"intake", "mediation", "filing", "service"} <= set(stats)
+    assert stats["service"]["attempts"] > 0 and stats["service"]["served"] > 0
 
 
 def check_audit_verify(clone: Clone) -> None:
@@ -223,6 +224,25 @@ def check_sms_gateway(clone: Clone) -> None:
     clone.stop(proc, "sms_gateway")
 
 
+def check_postal_gateway(clone: Clone) -> None:
+    port = _free_port()
+    proc = clone.start("postal_gateway", "--port", str(port))
+    clone.wait_for(proc, "postal_gateway", lambda: _get(f"http://127.0.0.1:{port}/")[0] == 200)
+    assert _get(f"http://127.0.0.1:{port}/api/mailings/EA000000000CN")[0] == 404
+    clone.stop(proc, "postal_gateway")
+
+
+def check_verify_service(clone: Clone) -> None:
+    """The demo served its filed series: every hash and signature of a served case checks out."""
+    with sqlite3.connect(clone.database, timeout=30) as db:
+        row = db.execute(
+            "SELECT c.case_number FROM service_service s JOIN cases_case c ON c.id = s.case_id "
+            "WHERE s.state = 'served' ORDER BY s.id LIMIT 1"
+        ).fetchone()
+    assert row, "the demo served no case"
+    assert "✗" not in clone.run("verify_service", "--case", row[0])
+
+
 def _check_worker(clone: Clone, name: str) -> None:
     """The worker takes every queued task (the demo leaves notice deliveries queued, and one
     more is queued here) and runs it without a failure."""
@@ -276,6 +296,8 @@ CHECKS: dict[str, Callable[[Clone], None]] = {
     "intake_resume": check_intake_resume,
     "filing_resume": check_filing_resume,
     "sms_gateway": check_sms_gateway,
+    "postal_gateway": check_postal_gateway,
+    "verify_service": check_verify_service,
     "db_worker": check_db_worker,
     "worker": check_worker,
 }

@@ -118,3 +118,15 @@ def filed(
         return case
 
     return make
+
+
+@pytest.fixture
+def postal(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The postal (EMS) simulator; receipts are fed to jiefen by the test (no callback URL)."""
+    from jiefen.notifications.post import start_in_thread
+
+    server = start_in_thread(0, delay=0, return_rate=0)
+    monkeypatch.setenv("JIEFEN_POSTAL_URL", server.url)
+    monkeypatch.delenv("JIEFEN_POSTAL_RECEIPT_URL", raising=False)
+    yield server
+    server.shutdown()

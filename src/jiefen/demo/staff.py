@@ -155,7 +155,7 @@ def seed_defendant_login(username: str = "defendant1") -> User | None:
     from jiefen.cases.models import CaseParty, PartyRole
 
     link = (
-        CaseParty.objects.filter(role=PartyRole.DEFENDANT, case__state="filed")
+        CaseParty.objects.filter(role=PartyRole.DEFENDANT, case__state__in=["filed", "served"])
         .select_related("party")
         .order_by("case_id")
         .first()

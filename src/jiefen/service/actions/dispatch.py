@@ -4,7 +4,7 @@ An attempt is claimed (`queued` → `sending`) before anything goes out, so two 
 the same attempt; then all SMS of the run go to the gateway (500 per request), all e-mails
 through SMTP sessions, all mailings to the post, and the portal inbox and public notices are
 written here. What each channel answered is recorded on the attempt (and an event); the legal
-effect is decided afterwards by `settlement.settle`. A receipt that comes back before the send is
+effect is then decided by `settlement.settle`. A receipt that comes back before the send is
 recorded is kept (the attempt is matched by its reference, our attempt id).
 """
 
@@ -26,6 +26,7 @@ from jiefen.service.messages import (
     public_notice_text,
     sms_text,
 )
+from jiefen.service.actions.settlement import settle
 from jiefen.service.models import AttemptState, Channel, EventKind, ServiceAttempt
 
 WIRED = (Channel.SMS, Channel.EMAIL, Channel.POST)
@@ -160,6 +161,7 @@ def _send(ids: list[int], at: datetime, law: Law) -> None:
                 link_token_sha256=a.link_token_sha256,
             )
         save_events(events)
+    settle(sorted({a.service_id for a in attempts}), now=at, law=law)
 
 
 def _message(a: ServiceAttempt) -> Message:

@@ -26,7 +26,15 @@ from django.db import transaction
 
 from jiefen.cases.models import Case, Procedure
 from jiefen.law.service import public_notice_allowed
-from jiefen.service.actions.common import Law, audit, event, local_day, now_or, save_events
+from jiefen.service.actions.common import (
+    ActionRefused,
+    Law,
+    audit,
+    event,
+    local_day,
+    now_or,
+    save_events,
+)
 from jiefen.service.actions.dispatch import dispatch
 from jiefen.service.actions.opening import attempt_for
 from jiefen.service.actions.settlement import settle
@@ -63,7 +71,7 @@ def retry_due(at: datetime) -> int:
     """Queue the next try of each failed e-service attempt whose retry time has come."""
     with transaction.atomic():
         due = list(
-            ServiceAttempt.objects.select_for_update(skip_locked=True)
+            ServiceAttempt.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
                 state=AttemptState.FAILED,
                 next_attempt_at__lte=at,
@@ -200,12 +208,19 @@ def _publish(service: Service, at: datetime, law: Law) -> None:
     if not public_notice_allowed(case.procedure):
         from jiefen.docket.conversion import convert_to_ordinary
 
-        conversion = convert_to_ordinary(
-            case,
-            by=None,
-            reason=f"被告{service.party.name}下落不明，须公告送达，不适用简易程序（民诉解释第一百四十条）",
-            on=local_day(at),
-        )
+        try:
+            conversion = convert_to_ordinary(
+                case,
+                by=None,
+                reason=f"被告{service.party.name}下落不明，须公告送达，不适用简易程序（民诉解释第一百四十条）",
+                on=local_day(at),
+            )
+        except ActionRefused as exc:
+            # e.g. a hearing was already scheduled: the judge converts; no notice until then.
+            note = f"须转为普通程序后方可公告送达：{exc}"
+            if not service.events.filter(kind=EventKind.ESCALATED, note=note).exists():
+                save_events([event(service, EventKind.ESCALATED, at, note=note)])
+            return
         if conversion is not None:
             note = (
                 f"由{Procedure(conversion.from_procedure).label}转为普通程序，"

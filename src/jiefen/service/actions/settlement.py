@@ -19,6 +19,7 @@ from django.utils import timezone
 from jiefen.cases.actions import transition_many
 from jiefen.cases.models import CaseParty
 from jiefen.cases.states import State
+from jiefen.law.errors import LawError
 from jiefen.law.service import deadlines_after_service, earliest_effect, hearing_too_early
 from jiefen.service.actions.common import Law, event, local_day, now_or, save_events
 from jiefen.service.models import AttemptState, EventKind, Service, ServiceAttempt
@@ -61,10 +62,25 @@ def _settle_chunk(ids: list[int], at: datetime, today: date, law: Law) -> list[i
         served: list[Service] = []
         for s in services:
             effects = []
-            for a in attempts[s.pk]:
-                e = effect_of(
-                    a, s.case.procedure, calendar=law.calendar, params=law.params, as_of=today
-                )
+            try:
+                computed = [
+                    (
+                        a,
+                        effect_of(
+                            a,
+                            s.case.procedure,
+                            calendar=law.calendar,
+                            params=law.params,
+                            as_of=today,
+                        ),
+                    )
+                    for a in attempts[s.pk]
+                ]
+            except LawError as exc:  # e.g. the holiday year of a notice period is not entered
+                if s.reason != str(exc):
+                    Service.objects.filter(pk=s.pk).update(reason=str(exc))
+                continue
+            for a, e in computed:
                 if (a.effective, a.served_on, a.reason) != (e.effective, e.served_on, e.reason):
                     a.effective, a.served_on, a.reason = e.effective, e.served_on, e.reason
                     changed.append(a)

@@ -20,6 +20,7 @@ from jiefen.demo.docket import run_filing_demo
 from jiefen.demo.holidays import seed_demo_holidays
 from jiefen.demo.intake import run_intake_demo
 from jiefen.demo.mediation import run_mediation_demo
+from jiefen.demo.service import run_service_demo
 from jiefen.demo.staff import DEMO_PASSWORD, seed_defendant_login, seed_staff
 
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         run_intake_demo(self.stdout, cases)
         run_mediation_demo(self.stdout)
         run_filing_demo(self.stdout)
+        run_service_demo(self.stdout)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
