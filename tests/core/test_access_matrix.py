@@ -34,13 +34,19 @@ from jiefen.documents.models import StoredDocument
 from jiefen.intake.models import Batch, BatchError
 from jiefen.mediation import actions
 from jiefen.mediation.models import MediationCase, Offer, Signature, SignerRole
+from jiefen.service.models import Channel, Service, ServiceAttempt, ServiceJob, ServiceReceipt
 
 pytestmark = pytest.mark.django_db
 
 PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 # Parameters that do not name a tenant's object: the values to try.
-PLAIN_PARAMS = {"fmt_name": ["csv", "xlsx"], "case_type": ["financial_loan", "credit_card"]}
+# A secret service link (/s/<token>/) is a bearer token by design: a wrong one must say nothing.
+PLAIN_PARAMS = {
+    "fmt_name": ["csv", "xlsx"],
+    "case_type": ["financial_loan", "credit_card"],
+    "token": ["wrong-token-000000000000"],
+}
 
 # Namespaces outside the matrix, with the reason (checked separately below).
 OUTSIDE = {"admin": "Django admin: staff accounts only (is_staff), see test_admin_is_closed"}
@@ -164,8 +170,23 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
         context={"title": "通知书", "paragraphs": [f"{FOREIGN_NAMES[0]}：请于十日内答复。"]},
         by=None,
     )
+    service = Service.objects.create(
+        case=cases[0], party=cases[0].defendants[0].party, packet=notice
+    )
+    attempt = ServiceAttempt.objects.create(
+        service=service,
+        channel=Channel.POST,
+        address="重庆市沙坪坝区外地路1号",
+        address_masked="重庆市沙坪坝区****",
+        address_source="借款合同",
+    )
+    service_job = ServiceJob.objects.create(
+        court=court_b, series=series, case_ids=[cases[0].pk], total=1, requested_by=clerk_b
+    )
     cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     return {
+        "attempts": [attempt],
+        "service_jobs": [service_job],
         "cases": cases,
         "series": [series],
         "offers": [proposal, Offer.objects.get(pk=agreement.offer_id)],
@@ -194,6 +215,8 @@ def _objects(foreign: dict[str, Any]) -> dict[str, list[Any]]:
         "document_id": [d.pk for d in foreign["documents"]],
         "job_id": [j.pk for j in foreign["jobs"]],
         "batch_id": [b.pk for b in foreign["batches"]],
+        "service_job_id": [j.pk for j in foreign["service_jobs"]],
+        "attempt_id": [a.pk for a in foreign["attempts"]],
     }
 
 
@@ -234,6 +257,9 @@ def _snapshot() -> tuple[Any, ...]:
         FilingJob.objects.count(),
         StoredDocument.objects.count(),
         Signature.objects.count(),
+        list(ServiceAttempt.objects.order_by("pk").values_list("pk", "state", "read_at")),
+        ServiceJob.objects.count(),
+        ServiceReceipt.objects.count(),
         # Signing in is recorded (auth.*); nothing else may be: no action, no download.
         AuditRecord.objects.exclude(action__startswith="auth.").count(),
     )

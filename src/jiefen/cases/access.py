@@ -35,6 +35,7 @@ from jiefen.mediation.models import (
     Offer,
     SettlementRule,
 )
+from jiefen.service.models import Service, ServiceAttempt, ServiceJob
 
 # Views pass `request.user`: a signed-in User, or AnonymousUser who sees nothing.
 AnyUser = User | AnonymousUser
@@ -183,6 +184,33 @@ def visible_documents(who: AnyUser, case: Case | None = None) -> QuerySet[Stored
     return docs
 
 
+def visible_services(who: AnyUser) -> QuerySet[Service]:
+    """The service (送达) of a case is visible exactly when its case is; a party sees only the
+    services on themselves (never a co-defendant's addresses or attempts)."""
+    services = _of_visible_cases(who, Service.objects.all(), "case")
+    user = _active(who)
+    if user is not None and user.role == Role.DEFENDANT:
+        services = services.filter(party_id=user.party_id or 0)
+    return services
+
+
+def visible_attempts(who: AnyUser) -> QuerySet[ServiceAttempt]:
+    return ServiceAttempt.objects.filter(service__in=visible_services(who).values("pk"))
+
+
+def visible_service_jobs(who: AnyUser) -> QuerySet[ServiceJob]:
+    """Service jobs (批量送达) belong to the court's service desk: its clerks and judges."""
+    jobs = ServiceJob.objects.all()
+    user = _active(who)
+    if user is None:
+        return jobs.none()
+    if user.role == Role.PLATFORM_ADMIN:
+        return jobs
+    if user.role in (Role.CLERK, Role.JUDGE):
+        return jobs.filter(court_id=user.organisation_id)
+    return jobs.none()
+
+
 def _one[M: Model](qs: QuerySet[M], pk: object, message: str) -> M:
     try:
         return qs.get(pk=pk)
@@ -228,6 +256,30 @@ def filing_job_for(who: AnyUser, job_id: object) -> FilingJob:
     )
 
 
+def service_for(who: AnyUser, service_id: object) -> Service:
+    return _one(
+        visible_services(who).select_related("case", "party", "packet"),
+        service_id,
+        "送达记录不存在或无权查看",
+    )
+
+
+def attempt_for(who: AnyUser, attempt_id: object) -> ServiceAttempt:
+    return _one(
+        visible_attempts(who).select_related("service__case", "service__party"),
+        attempt_id,
+        "送达记录不存在或无权查看",
+    )
+
+
+def service_job_for(who: AnyUser, job_id: object) -> ServiceJob:
+    return _one(
+        visible_service_jobs(who).select_related("series", "series__institution"),
+        job_id,
+        "送达任务不存在或无权查看",
+    )
+
+
 def batch_for(who: AnyUser, batch_id: object) -> Batch:
     return _one(visible_batches(who), batch_id, "批次不存在或无权查看")
 
@@ -237,6 +289,7 @@ DESKS: dict[str, frozenset[str]] = {
     "mediation": frozenset({Role.MEDIATOR, Role.BANK_AGENT, Role.PLATFORM_ADMIN}),
     "filing": frozenset({Role.CLERK, Role.PLATFORM_ADMIN}),
     "intake": frozenset({Role.BANK_AGENT, Role.CLERK, Role.PLATFORM_ADMIN}),
+    "service": frozenset({Role.CLERK, Role.JUDGE, Role.PLATFORM_ADMIN}),
 }
 
 
@@ -346,6 +399,11 @@ ABILITIES: dict[str, Ability] = {
         "登记送达回证",
         frozenset({Role.CLERK, Role.PLATFORM_ADMIN}),
         "A signed paper receipt (回证) the post brought back is scanned in by the clerk.",
+    ),
+    "service.issue_proof": Ability(
+        "出具送达凭证",
+        frozenset({Role.CLERK, Role.PLATFORM_ADMIN, SYSTEM}),
+        "The registry certifies its own service; the sweep issues it once a service took effect.",
     ),
     "service.receive_receipts": Ability(
         "接收送达回执",

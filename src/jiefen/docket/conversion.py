@@ -2,9 +2,9 @@
 
 Service by public notice is not allowed in summary procedure (民诉解释 Art. 140) nor in small
 claims (Art. 275: a defendant who cannot be found); when it is the only way left, the case goes
-on in ordinary procedure (Art. 258: the parties are told in writing). The fee reduction of
-summary procedure falls away (诉讼费用交纳办法 Art. 15): the claimant is asked for the
-difference to the full fee by a fee notice (交纳诉讼费用通知书, 补交). The time limit now runs as
+on in ordinary procedure (Art. 258: the parties are told in writing). The halving of summary
+procedure (诉讼费用交纳办法 Art. 16) falls away: the claimant pays the other half within 7 days
+(民诉解释 Art. 199), asked for by a fee notice (交纳诉讼费用通知书, 补交). The time limit now runs as
 ordinary procedure's, from the filing date (民诉解释 Art. 258).
 """
 

@@ -164,8 +164,8 @@ class ProcedureConversion(models.Model):
     """A filed case moved from summary procedure or small claims to ordinary procedure.
 
     The ordinary procedure's fee is the full fee: the claimant pays the difference to what it
-    paid (诉讼费用交纳办法 Art. 15 halves the fee only for summary procedure; on conversion the
-    reduction falls away), asked for by a fee notice for the difference.
+    paid (诉讼费用交纳办法 Art. 16 halves the fee of summary procedure; on conversion the plaintiff
+    pays the other half within 7 days, 民诉解释 Art. 199), asked for by a fee notice.
     """
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="conversions")

@@ -13,12 +13,12 @@ from django_tasks_concurrent import periodic
 
 from jiefen.docket.tasks import resume_stale_jobs
 from jiefen.intake.tasks import resume_stale_batches
-from jiefen.service.tasks import service_sweep_task
 from jiefen.mediation.tasks import (
     expire_mediations_task,
     payment_orders_take_effect_task,
     sweep_missed_instalments_task,
 )
+from jiefen.service.tasks import service_sweep_task
 
 # Date-driven sweeps: the legal consequence of a day having passed (deadline, objection period,
 # grace period). Each runs daily and again as an hourly catch-up.

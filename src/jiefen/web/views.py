@@ -9,6 +9,7 @@ from jiefen.cases.elements import SECTION_TITLES, complaint_elements
 from jiefen.cases.selectors import counts_by_state, work_list
 from jiefen.cases.states import allowed_transitions
 from jiefen.documents.selectors import case_documents
+from jiefen.service.selectors import case_services
 
 
 @login_required
@@ -38,5 +39,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "events": case.events.select_related("actor"),
             "transitions": allowed_transitions(case),
             "documents": case_documents(request.user, case),  # type: ignore[arg-type]
+            "service_views": case_services(request.user, case),  # type: ignore[arg-type]
         },
     )

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from jiefen.notifications import DeliveryResult, Message, send_many
 from jiefen.service.actions.common import Law, event, local_day, now_or, save_events
+from jiefen.service.actions.settlement import settle, update_rows
 from jiefen.service.messages import (
     email_subject,
     email_text,
@@ -26,7 +27,6 @@ from jiefen.service.messages import (
     public_notice_text,
     sms_text,
 )
-from jiefen.service.actions.settlement import settle
 from jiefen.service.models import AttemptState, Channel, EventKind, ServiceAttempt
 
 WIRED = (Channel.SMS, Channel.EMAIL, Channel.POST)
@@ -84,6 +84,7 @@ def _send(ids: list[int], at: datetime, law: Law) -> None:
         ServiceAttempt.objects.filter(pk__in=ids)
         .select_related(
             "service__party",
+            "service__packet",
             "service__case__court",
             "service__case__institution",
             "service__case__filing",
@@ -135,7 +136,7 @@ def _send(ids: list[int], at: datetime, law: Law) -> None:
                 "pk", flat=True
             )
         )
-        ServiceAttempt.objects.bulk_update(
+        update_rows(
             [a for a in attempts if a.pk in fresh],
             [
                 "state",
@@ -149,7 +150,6 @@ def _send(ids: list[int], at: datetime, law: Law) -> None:
                 "message_sha256",
                 "link_token_sha256",
             ],
-            batch_size=500,
         )
         late = [a for a in attempts if a.pk not in fresh]
         for a in late:

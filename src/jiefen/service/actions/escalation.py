@@ -11,7 +11,8 @@ Every step is read from the attempts' states and times (domain data, not queue s
    within the post wait falls back to public notice; in summary procedure or small claims the
    case is first converted to ordinary procedure (民诉解释 Arts. 140, 258) with the fee notice for
    the difference;
-4. every open service is settled again (a public notice period ends, a read arrived).
+4. every open service is settled again (a public notice period ends, a read arrived);
+5. the sealed proofs of services just served are issued (a bounded number per run).
 
 Idempotent and safe with several workers: each service is changed under its row lock, and a
 service that moved on is not moved again.
@@ -64,6 +65,9 @@ def sweep(now: datetime | None = None, *, law: Law | None = None) -> dict[str, i
         Service.objects.filter(state=Service.State.IN_PROGRESS).values_list("pk", flat=True)
     )
     done["served"] = len(settle(open_ids, now=at, law=law))
+    from jiefen.service.proof import issue_missing_proofs  # proof builds on these actions
+
+    done["proofs"] = issue_missing_proofs()
     return done
 
 
@@ -165,14 +169,20 @@ def _escalate_chunk(ids: list[int], at: datetime, law: Law) -> tuple[int, int]:
         for s in services:
             mine = attempts[s.pk]
             if any(a.effective for a in mine):
-                continue  # served, or a public notice running its period
+                continue  # about to be settled as served
             if s.stage == Stage.ELECTRONIC and _stuck_electronic(mine, at, law):
                 posts = book[s.party_id].on("post")
                 if posts:
                     s.stage = Stage.POST
                     new.append(attempt_for(s, posts[0], at))
                     events.append(
-                        event(s, EventKind.ESCALATED, at, note="电子送达未能生效，转为邮寄送达")
+                        event(
+                            s,
+                            EventKind.ESCALATED,
+                            at,
+                            attempt=new[-1],
+                            note="电子送达未能生效，转为邮寄送达",
+                        )
                     )
                     to_post += 1
                     continue

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from jiefen.accounts.models import User
+from jiefen.cases.access import in_scope
 from jiefen.cases.actions import ids_digest, require
 from jiefen.cases.models import Case, Series
 from jiefen.cases.states import State
@@ -39,7 +40,9 @@ def start_service(
         case_ids = list(
             series.cases.filter(state=State.FILED).order_by("pk").values_list("pk", flat=True)
         )
-    ids = list(dict.fromkeys(case_ids))
+    # Only cases the clerk may serve count: the job's total is what it can really do.
+    scope = in_scope(by, list(case_ids))
+    ids = [pk for pk in dict.fromkeys(case_ids) if pk in scope]
     if not ids:
         raise ActionRefused("没有待送达的案件（需处于「已立案」状态）")
     courts = set(Case.objects.filter(pk__in=ids[:900]).values_list("court_id", flat=True))

@@ -23,7 +23,8 @@ from django.utils.dateparse import parse_datetime
 from jiefen.accounts.models import User
 from jiefen.cases.actions import require
 from jiefen.service.actions.common import ActionRefused, Law, audit, event, save_events
-from jiefen.service.actions.settlement import settle
+from jiefen.service.actions.dispatch import _retry_at
+from jiefen.service.actions.settlement import settle, update_rows
 from jiefen.service.models import (
     AttemptState,
     Channel,
@@ -45,7 +46,7 @@ class ReceiptCount:
         return {"accepted": self.accepted, "duplicates": self.duplicates, "unknown": self.unknown}
 
 
-def _digest(item: Mapping[str, Any]) -> str:
+def payload_digest(item: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(item, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
@@ -77,18 +78,24 @@ def record_receipts(
     count = ReceiptCount()
     channel = Channel.SMS if source == ServiceReceipt.Source.SMS_GATEWAY else Channel.POST
     touched: set[int] = set()
+    if not rows:
+        return count
+    law = law or Law.load()  # once per batch: it runs queries and builds the holiday calendar
     with transaction.atomic():
         refs = {r for r in (_reference(i) for i in rows) if r is not None}
         provider = {str(i.get("message_id") or i.get("tracking_number") or "") for i in rows} - {""}
         attempts = {
             a.pk: a
-            for a in ServiceAttempt.objects.select_for_update()
+            for a in ServiceAttempt.objects.select_for_update(of=("self",))
+            .select_related("service")
             .filter(channel=channel)
             .filter(pk__in=refs)
         }
         if provider - {a.provider_id for a in attempts.values()}:
-            for found in ServiceAttempt.objects.select_for_update().filter(
-                channel=channel, provider_id__in=list(provider)
+            for found in (
+                ServiceAttempt.objects.select_for_update(of=("self",))
+                .select_related("service")
+                .filter(channel=channel, provider_id__in=list(provider))
             ):
                 attempts[found.pk] = found
         by_provider = {a.provider_id: a for a in attempts.values() if a.provider_id}
@@ -122,15 +129,15 @@ def record_receipts(
                     status=status[:20],
                     reported_at=at,
                     payload=item,
-                    sha256=_digest(item),
+                    sha256=payload_digest(item),
                 )
             )
-            events.append(_apply(a, status, item, at, law or Law.load()))
+            events.append(_apply(a, status, item, at, law))
             changed[a.pk] = a
             touched.add(a.service_id)
             count.accepted += 1
         ServiceReceipt.objects.bulk_create(receipts, batch_size=500)
-        ServiceAttempt.objects.bulk_update(
+        update_rows(
             list(changed.values()),
             [
                 "state",
@@ -142,7 +149,6 @@ def record_receipts(
                 "returned_on",
                 "provider_id",
             ],
-            batch_size=500,
         )
         save_events(e for e in events if e is not None)
     if touched:
@@ -152,8 +158,6 @@ def record_receipts(
 
 def _apply(a: ServiceAttempt, status: str, item: Mapping[str, Any], at: datetime, law: Law) -> Any:
     """Write what one receipt says onto its attempt; return the event (or None)."""
-    from jiefen.service.actions.dispatch import _retry_at
-
     if not a.provider_id:
         a.provider_id = str(item.get("message_id") or item.get("tracking_number") or "")[:120]
     if status == "delivered":

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from jiefen.cases.actions import transition_many
@@ -26,6 +27,29 @@ from jiefen.service.models import AttemptState, EventKind, Service, ServiceAttem
 from jiefen.service.rules import effect_of
 
 LIVE = (AttemptState.QUEUED, AttemptState.SENDING)
+
+
+def update_rows(rows: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Write `fields` of already-saved rows with one `UPDATE … WHERE id = ?` run through
+    `executemany` — what `bulk_update` does, without its per-row CASE expressions, which cost
+    about a millisecond per row and field to build (rule 5: bulk paths are set-based)."""
+    if not rows:
+        return
+    meta = rows[0]._meta
+    cols: list[models.Field[Any, Any]] = []
+    for name in fields:
+        f = meta.get_field(name)
+        assert isinstance(f, models.Field) and f.column  # concrete columns only
+        cols.append(f)
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(str(c.column))} = %s" for c in cols)
+    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(str(meta.pk.column))} = %s"
+    params = [
+        [c.get_db_prep_save(getattr(r, c.attname), connection) for c in cols] + [r.pk] for r in rows
+    ]
+    with connection.cursor() as cursor:
+        for i in range(0, len(params), 1000):
+            cursor.executemany(sql, params[i : i + 1000])
 
 
 def settle(
@@ -115,12 +139,11 @@ def _settle_chunk(ids: list[int], at: datetime, today: date, law: Law) -> list[i
                 elif a.next_attempt_at is not None:
                     a.next_attempt_at = None
                     changed.append(a)
-        ServiceAttempt.objects.bulk_update(
+        update_rows(
             list({a.pk: a for a in changed}.values()),
             ["effective", "served_on", "reason", "state", "next_attempt_at"],
-            batch_size=500,
         )
-        Service.objects.bulk_update(
+        update_rows(
             served,
             [
                 "state",
@@ -132,7 +155,6 @@ def _settle_chunk(ids: list[int], at: datetime, today: date, law: Law) -> list[i
                 "reschedule_hearing",
                 "updated_at",
             ],
-            batch_size=500,
         )
         save_events(events)
     return [s.pk for s in served]

@@ -18,6 +18,9 @@ def collect() -> dict[str, Any]:
     from jiefen.docket.selectors import stats_section as filing_stats
 
     numbers["filing"] = filing_stats()
+    from jiefen.service.selectors import stats_section as service_stats
+
+    numbers["service"] = service_stats()
     return numbers
 
 
