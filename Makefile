@@ -19,3 +19,4 @@ bench:
 	scripts/bootstrap.sh bench
 	$(UV) run --frozen python benchmarks/intake.py
 	$(UV) run --frozen python benchmarks/filing.py --cases 1000
+	$(UV) run --frozen python benchmarks/service.py --cases 10000

@@ -184,7 +184,6 @@ class GatewayServer(ThreadingHTTPServer):
         self.failure_rate = failure_rate
         self.fail_numbers = frozenset(fail_numbers)
         self._receipts: dict[str, dict[str, Any]] = {}
-        self._receipt_ids = itertools.count(1)
         self._lock = threading.Lock()
         self.poster = ReceiptPoster(
             secret=secret
@@ -205,8 +204,9 @@ class GatewayServer(ThreadingHTTPServer):
 
     def schedule_receipt(self, msg: dict[str, Any], callback: str) -> None:
         failed = self.fails(msg["to"])
-        with self._lock:
-            receipt_id = f"r-{next(self._receipt_ids)}"
+        # One receipt per message, named after it: ids never repeat across restarts (the message
+        # ids continue from the stored inbox), so the receiver's de-duplication stays exact.
+        receipt_id = f"r-{msg['id']}"
         receipt = {
             "receipt_id": receipt_id,
             "message_id": msg["id"],

@@ -186,7 +186,6 @@ class PostalServer(ThreadingHTTPServer):
         self.clock = clock or _today
         self._lock = threading.Lock()
         self._serials = itertools.count(first_serial)
-        self._receipt_ids = itertools.count(1)
         self.mailings: dict[str, dict[str, Any]] = {}
         self.receipts: dict[str, dict[str, Any]] = {}
         self.poster = ReceiptPoster(
@@ -215,7 +214,9 @@ class PostalServer(ThreadingHTTPServer):
             return {"error": "收件地址为空"}
         with self._lock:
             number = tracking_number(next(self._serials) % 10**8)
-            receipt_id = f"p-{next(self._receipt_ids)}"
+            # One receipt per mailing, named after its tracking number and the sender's reference
+            # (tracking serials restart with the simulator; the reference is the sender's own).
+            receipt_id = f"p-{number}-{item.get('reference') or ''}"
             mailing = {
                 "tracking_number": number,
                 "reference": str(item.get("reference") or ""),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
+from django.db import connection, models
 from django.utils import timezone
 
 from jiefen.accounts.models import User
@@ -78,3 +80,26 @@ def event(
 
 def save_events(rows: Iterable[ServiceEvent]) -> None:
     ServiceEvent.objects.bulk_create(list(rows), batch_size=1000)
+
+
+def update_rows(rows: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Write `fields` of already-saved rows with one `UPDATE … WHERE id = ?` run through
+    `executemany` — what `bulk_update` does, without its per-row CASE expressions, which cost
+    about a millisecond per row and field to build (rule 5: bulk paths are set-based)."""
+    if not rows:
+        return
+    meta = rows[0]._meta
+    cols: list[models.Field[Any, Any]] = []
+    for name in fields:
+        f = meta.get_field(name)
+        assert isinstance(f, models.Field) and f.column  # concrete columns only
+        cols.append(f)
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(str(c.column))} = %s" for c in cols)
+    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(str(meta.pk.column))} = %s"
+    params = [
+        [c.get_db_prep_save(getattr(r, c.attname), connection) for c in cols] + [r.pk] for r in rows
+    ]
+    with connection.cursor() as cursor:
+        for i in range(0, len(params), 1000):
+            cursor.executemany(sql, params[i : i + 1000])

@@ -17,8 +17,8 @@ from datetime import datetime
 from django.db import transaction
 
 from jiefen.notifications import DeliveryResult, Message, send_many
-from jiefen.service.actions.common import Law, event, local_day, now_or, save_events
-from jiefen.service.actions.settlement import settle, update_rows
+from jiefen.service.actions.common import Law, event, local_day, now_or, save_events, update_rows
+from jiefen.service.actions.settlement import settle
 from jiefen.service.messages import (
     email_subject,
     email_text,

@@ -35,6 +35,7 @@ from jiefen.service.actions.common import (
     local_day,
     now_or,
     save_events,
+    update_rows,
 )
 from jiefen.service.actions.dispatch import dispatch
 from jiefen.service.actions.opening import attempt_for
@@ -96,7 +97,7 @@ def retry_due(at: datetime) -> int:
             )
             retries.append(attempt_for(a.service, address, at, try_number=a.try_number + 1))
             a.next_attempt_at = None
-        ServiceAttempt.objects.bulk_update(due, ["next_attempt_at"], batch_size=500)
+        update_rows(due, ["next_attempt_at"])
         ServiceAttempt.objects.bulk_create(retries, batch_size=500)
         save_events(
             event(
@@ -204,7 +205,9 @@ def _escalate_chunk(ids: list[int], at: datetime, law: Law) -> tuple[int, int]:
                 a.channel == Channel.PUBLIC_NOTICE for a in mine
             ):
                 notices.append(s)
-        Service.objects.bulk_update(services, ["stage", "updated_at"], batch_size=500)
+        for s in services:
+            s.updated_at = at
+        update_rows(services, ["stage", "updated_at"])
         ServiceAttempt.objects.bulk_create(new, batch_size=500)
         save_events(events)
         for s in notices:

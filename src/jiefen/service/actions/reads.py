@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from jiefen.service.actions.common import event, now_or, save_events
+from jiefen.service.actions.common import event, now_or, save_events, update_rows
 from jiefen.service.actions.settlement import settle
 from jiefen.service.messages import token_sha256
 from jiefen.service.models import AttemptState, Channel, EventKind, Service, ServiceAttempt
@@ -43,7 +43,7 @@ def record_read(attempt_ids: Sequence[int], how: str, *, now: datetime | None = 
         first = [a for a in attempts if a.read_at is None]
         for a in first:
             a.read_at, a.read_how, a.state = at, HOW[how], AttemptState.READ
-        ServiceAttempt.objects.bulk_update(first, ["read_at", "read_how", "state"])
+        update_rows(first, ["read_at", "read_how", "state"])
         save_events(
             event(
                 a.service,

@@ -22,9 +22,9 @@ from django.utils.dateparse import parse_datetime
 
 from jiefen.accounts.models import User
 from jiefen.cases.actions import require
-from jiefen.service.actions.common import ActionRefused, Law, audit, event, save_events
+from jiefen.service.actions.common import ActionRefused, Law, audit, event, save_events, update_rows
 from jiefen.service.actions.dispatch import _retry_at
-from jiefen.service.actions.settlement import settle, update_rows
+from jiefen.service.actions.settlement import settle
 from jiefen.service.models import (
     AttemptState,
     Channel,
