@@ -236,6 +236,44 @@ def make_case(
     return make
 
 
+# --- Wires: a real SMTP server (aiosmtpd) for the e-mail adapter and e-service. ---
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it receives (in `received`)."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.handlers import Message as MessageHandler
+
+        self.received: list[Any] = []
+        outer = self
+
+        class _Keep(MessageHandler):
+            def handle_message(self, message: Any) -> None:
+                outer.received.append(message)
+
+        self.handler = _Keep()
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A real SMTP server on a free port; JIEFEN_SMTP_HOST/PORT point at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    controller = Controller(box.handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("JIEFEN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("JIEFEN_SMTP_PORT", str(port))
+    yield box
+    controller.stop()
+
+
 # --- Browser tests: Debian's Chromium driven by Playwright (never `playwright install`). ---
 
 CHROMIUM = "/usr/bin/chromium"

@@ -83,6 +83,60 @@ def test_contacts_from_the_contract(
     assert (c1.unreachable, c2.unreachable) == (False, True)
 
 
+def test_guarantor_address_for_service_by_post(
+    run_import: Callable[..., Any], rows: Callable[..., Any]
+) -> None:
+    """A guarantor's address is their domicile and a postal address, never confirmed and never
+    consenting to e-service: the row's 是/是 speaks for the borrower only (在线诉讼规则 Arts. 29,
+    31); without an address the guarantor has only the mobile."""
+    data = rows(n=2, seed=41)
+    for row in data:
+        for key in [k for k in row if k.startswith("guarantor")]:
+            row.pop(key)
+        row.update(contact_confirmed="是", e_service_consent="是")
+    data[0].update(
+        guarantor1_name="李四",
+        guarantor1_id="500105198803150013",
+        guarantor1_mobile="13900000001",
+        guarantor1_address="重庆市江北区建新北路12号3-1",
+        guarantor1_kind="连带责任保证",
+    )
+    data[1].update(
+        guarantor1_name="王五", guarantor1_id="50010519900101003X", guarantor1_kind="一般保证"
+    )
+    batch = run_import(data)
+    assert batch.rejected == 0, list(batch.errors.values_list("column", "reason"))
+    li = Party.objects.get(case_links__case__batch=batch, case_links__role="guarantor", name="李四")
+    assert li.domicile == "重庆市江北区建新北路12号3-1"
+    contacts = {c.kind: (c.value, c.confirmed, c.e_service_consent) for c in li.contacts.all()}
+    assert contacts == {
+        "mobile": ("13900000001", False, False),
+        "address": ("重庆市江北区建新北路12号3-1", False, False),
+    }
+    wang = Party.objects.get(case_links__case__batch=batch, name="王五")
+    assert (wang.domicile, wang.contacts.count()) == ("", 0)
+    borrower = Case.objects.get(batch=batch, batch_row=2).case_parties.get(role="defendant").party
+    address = borrower.contacts.get(kind="address")
+    assert (address.value, address.confirmed) == (data[0]["borrower_address"], True)
+
+
+def test_generated_guarantors_mostly_have_an_address(rows: Callable[..., Any]) -> None:
+    """Demo and benchmark batches let most guarantors be served by post, a few not, each at an
+    address in the district their ID number was issued in."""
+    from jiefen.intake.generator import DISTRICTS
+
+    places = dict(DISTRICTS)
+    guarantors = [
+        (row[f"{prefix}_id"], row.get(f"{prefix}_address", ""))
+        for row in rows(n=2000, seed=3)
+        for prefix in ("guarantor1", "guarantor2")
+        if row.get(f"{prefix}_name")
+    ]
+    with_address = [(gid, a) for gid, a in guarantors if a]
+    assert 0.9 < len(with_address) / len(guarantors) < 0.99
+    assert all(a.startswith(places[gid[:6]]) for gid, a in with_address)
+
+
 def test_screening_flags(run_import: Callable[..., Any], rows: Callable[..., Any]) -> None:
     data = rows(n=4, seed=51)
     base = data[0]

@@ -17,11 +17,13 @@ FACT_KEYS = (
     "guarantor1_name",
     "guarantor1_id",
     "guarantor1_mobile",
+    "guarantor1_address",
     "guarantor1_kind",
     "guarantor1_limit",
     "guarantor2_name",
     "guarantor2_id",
     "guarantor2_mobile",
+    "guarantor2_address",
     "guarantor2_kind",
     "guarantor2_limit",
     "guarantee_signed_on",
@@ -66,6 +68,16 @@ def _plain(rows: list[dict[str, str]]) -> list[dict[str, str]]:
             "金额格式错误",
         ),
         ({"guarantor2_kind": "连带责任保证"}, "保证人2保证方式", "未填写保证人，不应填写此项"),
+        (
+            {"guarantor1_address": "重庆市江北区建新北路12号3-1"},
+            "保证人1住址",
+            "未填写保证人，不应填写此项",
+        ),
+        (
+            {**GUARANTOR, "guarantor1_kind": "一般保证", "guarantor1_address": "重" * 201},
+            "保证人1住址",
+            "内容过长",
+        ),
         ({"claims_costs": ""}, "主张诉讼费用由被告承担", "必填项为空"),
         ({"claims_costs": "看情况"}, "主张诉讼费用由被告承担", "应填“是”或“否”"),
         (
@@ -178,7 +190,9 @@ def test_template_carries_the_legal_fact_columns(client: Any, agent: Any, case_t
         "主张诉讼费用由被告承担",
         "保证人1保证方式",
         "保证人1保证限额",
+        "保证人1住址",
         "保证人2保证限额",
+        "保证人2住址",
         "担保物类型",
         "已办理抵押/质押登记",
         "抵押/质押登记证明号",
@@ -187,4 +201,5 @@ def test_template_carries_the_legal_fact_columns(client: Any, agent: Any, case_t
     guide = {row[0].value: row for row in book["填写说明"].iter_rows(min_row=2)}
     assert guide["主张诉讼费用由被告承担"][1].value == "是"
     assert "有保证人时必填" in guide["保证人1保证方式"][3].value
+    assert "用于邮寄送达" in guide["保证人1住址"][3].value
     assert "不动产抵押、动产抵押、质押" in guide["担保物类型"][3].value

@@ -131,7 +131,7 @@ def test_the_local_day_of_an_aware_datetime_counts() -> None:
 def test_reason_names_the_day_and_the_article() -> None:
     facts = ServiceFacts("portal", consent=True, address_confirmed=True, delivered=date(2025, 3, 3))
     assert service_effect(facts, calendar=CAL).reason == (
-        "已同意电子送达且地址经确认，送达信息到达受送达人特定系统之日（2025-03-03）为送达之日"
+        "已同意电子送达且地址经确认，送达信息到达受送达人特定系统之日（2025年3月3日）为送达之日"
         "（在线诉讼规则第三十一条第一项）"
     )
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message as MessageHandler
 from django.utils import timezone
 
 from jiefen.accounts.models import Organisation, Role, User
@@ -16,34 +13,6 @@ from jiefen.cases.models import Case, Contact, ContactKind, ContactSource, Party
 from jiefen.cases.states import State
 from jiefen.docket.actions import file_cases
 from jiefen.docket.paperwork import document_cases
-
-
-class Mailbox(MessageHandler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.received: list[Any] = []
-
-    def handle_message(self, message: Any) -> None:
-        self.received.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
-    """A real SMTP server (aiosmtpd) that keeps what it receives."""
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("JIEFEN_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("JIEFEN_SMTP_PORT", str(port))
-    yield box
-    controller.stop()
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from django.db.models import Count, Q
 from jiefen.accounts.models import Organisation, User
 from jiefen.cases.models import Series
 from jiefen.cases.states import State
+from jiefen.docket.models import ProcedureConversion
 from jiefen.notifications import config as notify_config
 from jiefen.service.actions import run_service_job, start_service, sweep
 from jiefen.service.models import AttemptState, Channel, Service, ServiceAttempt, ServiceReceipt
@@ -181,9 +182,12 @@ def run_service_demo(out: Any) -> None:
 
 
 def _report(out: Any) -> None:
-    from jiefen.service.proof import issue_missing_proofs
+    from jiefen.documents.models import StoredDocument
+    from jiefen.service.proof import PROOF_KINDS, issue_missing_proofs
 
-    proofs = issue_missing_proofs(limit=60)
+    issue_missing_proofs(limit=60)  # the sweeps issued most; the worker issues any left
+    proofs = StoredDocument.objects.filter(kind__in=PROOF_KINDS).count()
+    conversions = ProcedureConversion.objects.count()
     states = Counter(Service.objects.values_list("state", flat=True))
     channels = Counter(
         Service.objects.filter(state=Service.State.SERVED).values_list(
@@ -200,4 +204,7 @@ def _report(out: Any) -> None:
         f"· 送达结果：已送达 {states.get('served', 0)} 人（{served}），送达中 {states.get('in_progress', 0)} 人；"
         f"发送失败 {failed} 次，重发 {retried} 次，转邮寄 {posts} 件，公告 {notices} 件，回执 {receipts} 份"
     )
-    out.write(f"· 送达凭证（法院电子签章）：{proofs} 份，其余由任务进程的定时任务继续出具")
+    out.write(
+        f"· 公告送达前转为普通程序：{conversions} 件（向原告发出补交诉讼费用通知书）；"
+        f"送达凭证（法院电子签章）：{proofs} 份。公告栏：/public/notices/"
+    )

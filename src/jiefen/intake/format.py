@@ -191,6 +191,7 @@ COLUMNS: tuple[Column, ...] = (
     _c("guarantor1_name", "保证人1姓名", "text", False, "无保证人留空"),
     _c("guarantor1_id", "保证人1身份证号码", "id", False, "有保证人时必填"),
     _c("guarantor1_mobile", "保证人1手机号码", "mobile", False, ""),
+    _c("guarantor1_address", "保证人1住址", "text", False, "户籍所在地或经常居住地，用于邮寄送达"),
     _c(
         "guarantor1_kind",
         "保证人1保证方式",
@@ -211,6 +212,7 @@ COLUMNS: tuple[Column, ...] = (
     _c("guarantor2_name", "保证人2姓名", "text", False, ""),
     _c("guarantor2_id", "保证人2身份证号码", "id", False, ""),
     _c("guarantor2_mobile", "保证人2手机号码", "mobile", False, ""),
+    _c("guarantor2_address", "保证人2住址", "text", False, ""),
     _c(
         "guarantor2_kind",
         "保证人2保证方式",

@@ -191,7 +191,13 @@ class _RowCheck:
         return value
 
     def person(self, prefix: str, *, role: str) -> Person | None:
-        """Borrower or guarantor: name, valid resident ID, optional mobile."""
+        """Borrower or guarantor: name, valid resident ID, optional mobile.
+
+        A guarantor's address (optional; 户籍所在地或经常居住地, 法发〔2017〕19号 第8条) is read
+        here too: a guarantor who never agreed to electronic service can be served there by
+        post (民诉法 Art. 91) instead of by public notice, which Art. 95 allows only when no
+        other way works. The borrower's address is read with its other contacts in `_validate`.
+        """
         name_key, id_key, mobile_key = f"{prefix}_name", f"{prefix}_id", f"{prefix}_mobile"
         name = self.text(name_key)
         id_number = self.values.get(id_key, "").upper()
@@ -218,6 +224,7 @@ class _RowCheck:
             name=name,
             id_number=id_number,
             mobile=mobile,
+            address=self.text(f"{prefix}_address") if role == "guarantor" else "",
             role=role,
             sex="男" if int(id_number[16]) % 2 else "女",
             birth_date=birth,
@@ -250,6 +257,7 @@ class _TrustedRow(_RowCheck):
             name=name,
             id_number=id_number,
             mobile=self.values.get(f"{prefix}_mobile", ""),
+            address=self.values.get(f"{prefix}_address", "") if role == "guarantor" else "",
             role=role,
             sex="男" if int(id_number[16]) % 2 else "女",
             birth_date=date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])),
@@ -471,7 +479,8 @@ def _guarantors(c: _RowCheck, borrower: Person | None) -> list[Person]:
         g = c.person(prefix, role="guarantor")
         if g is None:
             if not c.values.get(f"{prefix}_name") and not c.values.get(f"{prefix}_id"):
-                for key in (kind_key, limit_key):
+                # An address with nobody to serve at it is a shifted or half-deleted guarantor.
+                for key in (kind_key, limit_key, f"{prefix}_address"):
                     if c.values.get(key):
                         c.fail(key, "未填写保证人，不应填写此项")
             continue

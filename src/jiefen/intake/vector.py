@@ -116,7 +116,9 @@ def _guarantee_checks(borrower: pl.Expr, provinces: list[str]) -> list[pl.Expr]:
     for prefix in ("guarantor1", "guarantor2"):
         name, gid = c(f"{prefix}_name"), c(f"{prefix}_id").str.to_uppercase()
         mobile, kind, limit = c(f"{prefix}_mobile"), c(f"{prefix}_kind"), c(f"{prefix}_limit")
-        absent = (name == "") & (gid == "") & (kind == "") & (limit == "")
+        # The address (optional, ≤200 characters like every text cell) only with a guarantor.
+        address = c(f"{prefix}_address")
+        absent = (name == "") & (gid == "") & (kind == "") & (limit == "") & (address == "")
         present = (
             (name != "")
             & _valid_id(gid, provinces)

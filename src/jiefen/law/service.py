@@ -95,6 +95,11 @@ class ServiceEffect:
     channel: str = ""
 
 
+def _cn(day: date) -> str:
+    """A date as court documents write it: 2025年3月3日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _day(value: datetime | date | None) -> date | None:
     """Calendar day of a court-local date or datetime (naive or aware)."""
     if isinstance(value, datetime):
@@ -147,18 +152,18 @@ def _electronic(facts: ServiceFacts) -> tuple[date | None, str]:
         if delivered is not None:
             return delivered, (
                 f"已同意电子送达且地址经确认，送达信息到达受送达人特定系统之日"
-                f"（{delivered.isoformat()}）为送达之日（{_ART_31_1}）"
+                f"（{_cn(delivered)}）为送达之日（{_ART_31_1}）"
             )
         if sent is not None:
             return sent, (
                 f"已同意电子送达且地址经确认，无到达回执的，以送达平台显示发送成功之日"
-                f"（{sent.isoformat()}）为送达之日，受送达人证明到达日期不同的除外"
+                f"（{_cn(sent)}）为送达之日，受送达人证明到达日期不同的除外"
                 f"（民诉解释第一百三十五条、第一百三十六条；{_ART_31_1}）"
             )
         if read is not None:
             return read, (
                 f"已同意电子送达且地址经确认，系统显示受送达人已阅看，送达信息最迟于阅看之日"
-                f"（{read.isoformat()}）到达，以该日为送达之日（{_ART_31_1}）"
+                f"（{_cn(read)}）到达，以该日为送达之日（{_ART_31_1}）"
             )
         return (
             None,
@@ -167,12 +172,12 @@ def _electronic(facts: ServiceFacts) -> tuple[date | None, str]:
     if read is not None:
         return read, (
             f"电子地址未经受送达人确认，系统显示受送达人已阅看，阅看之日"
-            f"（{read.isoformat()}）为送达之日（{_ART_31_2}）"
+            f"（{_cn(read)}）为送达之日（{_ART_31_2}）"
         )
     reached = delivered or sent
     if reached is not None:
         return None, (
-            f"电子地址未经受送达人确认，送达信息虽已于{reached.isoformat()}到达，"
+            f"电子地址未经受送达人确认，送达信息虽已于{_cn(reached)}到达，"
             "但无受送达人回复、参加诉讼或阅看的记录，不发生送达效力；"
             f"应等待受送达人阅看，或转为邮寄送达（{_ART_31_2}）"
         )
@@ -183,16 +188,16 @@ def _post(facts: ServiceFacts) -> tuple[date | None, str]:
     signed, returned = _day(facts.signed), _day(facts.returned)
     if signed is not None:
         return signed, (
-            f"法院专递回执上注明的签收日期（{signed.isoformat()}）为送达之日（民诉法第九十一条）"
+            f"法院专递回执上注明的签收日期（{_cn(signed)}）为送达之日（民诉法第九十一条）"
         )
     if returned is not None:
         if facts.address_confirmed:
             return returned, (
                 f"法院专递寄往受送达人确认或合同约定的送达地址后被退回，退回之日"
-                f"（{returned.isoformat()}）视为送达之日（{_POST_RETURN}）"
+                f"（{_cn(returned)}）视为送达之日（{_POST_RETURN}）"
             )
         return None, (
-            f"法院专递于{returned.isoformat()}被退回，该地址未经受送达人确认或约定，"
+            f"法院专递于{_cn(returned)}被退回，该地址未经受送达人确认或约定，"
             f"不发生送达效力；应核实地址后另行送达（{_POST_RETURN}）"
         )
     return None, "法院专递尚无签收或退回记录，尚未送达（民诉法第九十一条）"
@@ -223,8 +228,8 @@ def _public_notice(
     if served != published + timedelta(days=days):
         moved = "，届满日为休息日，顺延至其后第一个工作日"
     return served, (
-        f"公告于{published.isoformat()}发布，自发布之日起经过{days}日即视为送达{moved}，"
-        f"视为送达之日为{served.isoformat()}（{rule.citation}）"
+        f"公告于{_cn(published)}发布，自发布之日起经过{days}日即视为送达{moved}，"
+        f"视为送达之日为{_cn(served)}（{rule.citation}）"
     )
 
 
@@ -260,9 +265,9 @@ def service_effect(
         return ServiceEffect(False, None, reason, facts.channel)
     if as_of is not None and served > as_of:
         if facts.channel == "public_notice":
-            pending = f"截至{as_of.isoformat()}公告期尚未届满，将于{served.isoformat()}视为送达"
+            pending = f"截至{_cn(as_of)}公告期尚未届满，将于{_cn(served)}视为送达"
         else:
-            pending = f"截至{as_of.isoformat()}尚未送达，将于{served.isoformat()}送达"
+            pending = f"截至{_cn(as_of)}尚未送达，将于{_cn(served)}送达"
         return ServiceEffect(False, served, f"{pending}；{reason}", facts.channel)
     return ServiceEffect(True, served, reason, facts.channel)
 

@@ -209,6 +209,7 @@ class EventKind(models.TextChoices):
     RESCHEDULE = "reschedule", "开庭日期须改期"
     RECEIPT_UPLOADED = "receipt_uploaded", "上传送达回证"
     PROOF_ISSUED = "proof_issued", "出具送达凭证"
+    ADDRESS_CONFIRMED = "address_confirmed", "当事人确认送达地址"
 
 
 class ServiceEvent(models.Model):

@@ -35,8 +35,8 @@ from jiefen.service.models import (
     ServiceEvent,
     ServiceJob,
 )
+from jiefen.service.proof import PROOF_KINDS
 
-PROOF_KINDS = ("service_proof", "e_service_proof")
 DELIVERED = (AttemptState.DELIVERED, AttemptState.READ, AttemptState.SIGNED)
 FAILED = (AttemptState.FAILED, AttemptState.RETURNED)
 

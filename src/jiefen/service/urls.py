@@ -15,6 +15,7 @@ urlpatterns = [
     path("jobs/<int:service_job_id>/progress/", views.job_progress, name="job_progress"),
     path("attempts/<int:attempt_id>/receipt/", views.upload_receipt, name="upload_receipt"),
     path("inbox/", views.inbox_page, name="inbox"),
+    path("inbox/confirm/", views.inbox_confirm, name="inbox_confirm"),
     path("inbox/<int:document_id>/", views.inbox_download, name="inbox_download"),
 ]
 

@@ -4,10 +4,17 @@ Thin views: every object comes through `cases.access`, every write is an action 
 `jiefen.service.actions` (which asks `require` and lets the law decide the effect). Opening a
 secret link, a party's download and a portal login are evidence of reading (在线诉讼规则
 Art. 31 (2)); the public notice board is the court's publication (民诉法 Art. 95).
+
+The secret link is a bearer token that an SMS or e-mail may carry to the wrong hands: before it
+shows the documents, the visitor proves to be the party served with the last six characters of
+the party's ID number (throttled like the borrower portal, `jiefen.accounts.throttle`); the
+session then holds that attempt only. A party signed in to the portal confirms their address for
+service there (送达地址确认书, `actions.confirm_address`).
 """
 
 from __future__ import annotations
 
+import hmac
 from datetime import date
 
 from django.contrib import messages
@@ -17,13 +24,20 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from jiefen.accounts import throttle
 from jiefen.accounts.models import Role, User
 from jiefen.cases import access
+from jiefen.cases.models import Contact, ContactKind, ContactSource
 from jiefen.documents.views import serve_document
 from jiefen.service import selectors
+from jiefen.service.addresses import mask
+from jiefen.service.messages import SERVED_DOCUMENTS
+from jiefen.service.models import ServiceAttempt
 from jiefen.service.actions import (
     ActionRefused,
+    AddressRefused,
     attempt_for_link,
+    confirm_address,
     record_party_read,
     record_read,
     record_scanned_receipt,
@@ -31,6 +45,8 @@ from jiefen.service.actions import (
 )
 
 MAX_SCAN = 20 * 1024 * 1024
+SESSION_LINKS = "service_links"  # the attempt ids whose link this session identified for
+WRONG_ID = "证件号码后六位不正确"
 
 
 def _desk(request: HttpRequest) -> User:
@@ -130,11 +146,66 @@ def _party(request: HttpRequest) -> User:
     return user
 
 
+def _confirmed(user: User) -> list[str]:
+    """The addresses the party confirmed themselves, masked (the inbox shows what is on file)."""
+    return [
+        f"{ContactKind(c.kind).label}：{mask(c.kind, c.value)}"
+        + ("（同意电子送达）" if c.e_service_consent else "")
+        for c in Contact.objects.filter(
+            party_id=user.party_id, source=ContactSource.PARTY, confirmed=True
+        ).order_by("-pk")
+    ]
+
+
+def _inbox(
+    request: HttpRequest,
+    user: User,
+    *,
+    errors: dict[str, str] | None = None,
+    form: dict[str, object] | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "service/inbox.html",
+        {
+            "items": selectors.inbox(user),
+            "confirmed": _confirmed(user),
+            "errors": errors or {},
+            "form": form or {},
+        },
+    )
+
+
 @login_required
 def inbox_page(request: HttpRequest) -> HttpResponse:
-    """A party's documents served on them (诉讼服务平台 文书收件箱)."""
+    """A party's documents served on them (诉讼服务平台 文书收件箱) and their 送达地址确认书."""
+    return _inbox(request, _party(request))
+
+
+@login_required
+@require_POST
+def inbox_confirm(request: HttpRequest) -> HttpResponse:
+    """The party confirms their address for service (送达地址确认书, 在线诉讼规则 Art. 29)."""
     user = _party(request)
-    return render(request, "service/inbox.html", {"items": selectors.inbox(user)})
+    form: dict[str, object] = {
+        k: request.POST.get(k, "").strip()[:300] for k in ("mobile", "email", "address")
+    }
+    form["e_service_consent"] = request.POST.get("e_service_consent") == "on"
+    try:
+        confirm_address(
+            by=user,
+            mobile=str(form["mobile"]),
+            email=str(form["email"]),
+            address=str(form["address"]),
+            e_service_consent=bool(form["e_service_consent"]),
+        )
+    except AddressRefused as exc:
+        return _inbox(request, user, errors=exc.errors, form=form)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("service:inbox")
+    messages.success(request, "送达地址已确认。本院此后将按您确认的地址向您送达诉讼文书。")
+    return redirect("service:inbox")
 
 
 @login_required
@@ -148,12 +219,56 @@ def inbox_download(request: HttpRequest, document_id: int) -> HttpResponseBase:
     return serve_document(request, found[1], attachment=True, via="service_inbox")
 
 
-def link_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The secret link of an SMS or e-mail (no login): opening it is a read of that attempt."""
+def _link_attempt(token: str) -> ServiceAttempt:
     attempt = attempt_for_link(token)
     if attempt is None:
         raise Http404("链接无效或已失效")
-    record_read([attempt.pk], "link")
+    return attempt
+
+
+def _identified(request: HttpRequest, attempt: ServiceAttempt) -> bool:
+    return attempt.pk in request.session.get(SESSION_LINKS, [])
+
+
+def _id_matches(attempt: ServiceAttempt, id6: str) -> bool | None:
+    """True if `id6` is the last six characters of the served party's ID number (X either case)."""
+    number = attempt.service.party.id_number.strip().upper()
+    if len(number) >= 6 and hmac.compare_digest(number[-6:], id6):
+        return True
+    return None
+
+
+def link_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The secret link of an SMS or e-mail (no login): opening it is a read of that attempt;
+    the documents appear once the visitor gave the last six characters of the party's ID."""
+    attempt = _link_attempt(token)
+    error = ""
+    if request.method == "POST":
+        id6 = "".join(request.POST.get("id6", "").split()).upper()
+        if len(id6) != 6:
+            error = "请输入证件号码后六位"
+        else:
+            try:
+                ok = throttle.guarded(
+                    "service_link",
+                    f"attempt:{attempt.pk}",
+                    throttle.client_ip(request),
+                    lambda: _id_matches(attempt, id6),
+                    object_type="service_attempt",
+                    object_id=attempt.pk,
+                )
+            except throttle.Locked as exc:
+                error = str(exc)
+            else:
+                if ok:
+                    held = [pk for pk in request.session.get(SESSION_LINKS, []) if pk != attempt.pk]
+                    request.session.cycle_key()
+                    request.session[SESSION_LINKS] = [*held[-19:], attempt.pk]
+                    return redirect("public:link", token=token)
+                error = WRONG_ID
+    else:
+        record_read([attempt.pk], "link")
+    identified = _identified(request, attempt)
     return render(
         request,
         "service/link.html",
@@ -161,17 +276,21 @@ def link_page(request: HttpRequest, token: str) -> HttpResponse:
             "attempt": attempt,
             "service": attempt.service,
             "case": attempt.service.case,
-            "documents": selectors.served_documents(attempt.service),
+            "served": SERVED_DOCUMENTS,
+            "identified": identified,
+            "documents": selectors.served_documents(attempt.service) if identified else [],
             "token": token,
+            "error": error,
         },
     )
 
 
 def link_download(request: HttpRequest, token: str, document_id: int) -> HttpResponseBase:
-    """A document of the link's packet (only of that service); a download is a read too."""
-    attempt = attempt_for_link(token)
-    if attempt is None:
-        raise Http404("链接无效或已失效")
+    """A document of the link's packet (only of that service, only to a session that passed the
+    ID step for this very link); a download is a read too."""
+    attempt = _link_attempt(token)
+    if not _identified(request, attempt):
+        raise Http404("文书不存在或无权查看")
     doc = next(
         (d for d in selectors.served_documents(attempt.service) if d.pk == document_id), None
     )

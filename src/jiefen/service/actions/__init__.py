@@ -7,6 +7,7 @@ Split by job: `opening` (services and their first attempts), `dispatch` (sending
 """
 
 from jiefen.service.actions.common import ActionRefused
+from jiefen.service.actions.confirmation import AddressRefused, confirm_address
 from jiefen.service.actions.dispatch import dispatch
 from jiefen.service.actions.escalation import sweep
 from jiefen.service.actions.jobs import refresh_job, run_service_job, start_service
@@ -17,7 +18,9 @@ from jiefen.service.actions.settlement import settle
 
 __all__ = [
     "ActionRefused",
+    "AddressRefused",
     "attempt_for_link",
+    "confirm_address",
     "dispatch",
     "open_services",
     "record_party_read",

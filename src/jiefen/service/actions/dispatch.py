@@ -41,7 +41,7 @@ def claim_due(
         if attempt_ids is not None:
             due = due.filter(pk__in=list(attempt_ids))
         ids = list(
-            due.select_for_update(skip_locked=True)
+            due.select_for_update(skip_locked=True, no_key=True)
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
         )

@@ -76,7 +76,7 @@ def retry_due(at: datetime) -> int:
     """Queue the next try of each failed e-service attempt whose retry time has come."""
     with transaction.atomic():
         due = list(
-            ServiceAttempt.objects.select_for_update(skip_locked=True, of=("self",))
+            ServiceAttempt.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
             .filter(
                 state=AttemptState.FAILED,
                 next_attempt_at__lte=at,
@@ -155,9 +155,10 @@ def escalate(at: datetime, law: Law) -> tuple[int, int]:
 def _escalate_chunk(ids: list[int], at: datetime, law: Law) -> tuple[int, int]:
     with transaction.atomic():
         services = list(
-            Service.objects.select_for_update(of=("self",))
+            Service.objects.select_for_update(of=("self",), no_key=True)
             .filter(pk__in=ids, state=Service.State.IN_PROGRESS)
             .select_related("case", "case__court", "case__institution", "party")
+            .order_by("pk")
         )
         attempts: dict[int, list[ServiceAttempt]] = defaultdict(list)
         for a in ServiceAttempt.objects.filter(service_id__in=[s.pk for s in services]):

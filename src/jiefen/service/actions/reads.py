@@ -18,7 +18,12 @@ from jiefen.service.messages import token_sha256
 from jiefen.service.models import AttemptState, Channel, EventKind, Service, ServiceAttempt
 
 READABLE = (AttemptState.SENT, AttemptState.DELIVERED, AttemptState.READ)
-HOW = {"link": "打开送达链接", "login": "登录诉讼服务平台", "download": "下载送达文书"}
+HOW = {
+    "link": "打开送达链接",
+    "login": "登录诉讼服务平台",
+    "download": "下载送达文书",
+    "confirm": "确认送达地址",
+}
 
 
 def attempt_for_link(token: str) -> ServiceAttempt | None:
@@ -36,9 +41,10 @@ def record_read(attempt_ids: Sequence[int], how: str, *, now: datetime | None = 
     at = now_or(now)
     with transaction.atomic():
         attempts = list(
-            ServiceAttempt.objects.select_for_update()
+            ServiceAttempt.objects.select_for_update(of=("self",), no_key=True)
             .select_related("service")
             .filter(pk__in=list(attempt_ids), state__in=READABLE)
+            .order_by("pk")
         )
         first = [a for a in attempts if a.read_at is None]
         for a in first:

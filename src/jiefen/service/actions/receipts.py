@@ -86,16 +86,18 @@ def record_receipts(
         provider = {str(i.get("message_id") or i.get("tracking_number") or "") for i in rows} - {""}
         attempts = {
             a.pk: a
-            for a in ServiceAttempt.objects.select_for_update(of=("self",))
+            for a in ServiceAttempt.objects.select_for_update(of=("self",), no_key=True)
             .select_related("service")
             .filter(channel=channel)
             .filter(pk__in=refs)
+            .order_by("pk")
         }
         if provider - {a.provider_id for a in attempts.values()}:
             for found in (
-                ServiceAttempt.objects.select_for_update(of=("self",))
+                ServiceAttempt.objects.select_for_update(of=("self",), no_key=True)
                 .select_related("service")
                 .filter(channel=channel, provider_id__in=list(provider))
+                .order_by("pk")
             ):
                 attempts[found.pk] = found
         by_provider = {a.provider_id: a for a in attempts.values() if a.provider_id}
@@ -261,7 +263,7 @@ def record_scanned_receipt(
             sha256=digest,
             document=doc,
         )
-        locked = ServiceAttempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = ServiceAttempt.objects.select_for_update(no_key=True).get(pk=attempt.pk)
         locked.state, locked.signed_on, locked.signer = AttemptState.SIGNED, signed_on, signer[:50]
         locked.save(update_fields=["state", "signed_on", "signer"])
         save_events(

@@ -48,9 +48,10 @@ def settle(
 def _settle_chunk(ids: list[int], at: datetime, today: date, law: Law) -> list[int]:
     with transaction.atomic():
         services = list(
-            Service.objects.select_for_update(of=("self",))
+            Service.objects.select_for_update(of=("self",), no_key=True)
             .filter(pk__in=ids, state=Service.State.IN_PROGRESS)
             .select_related("case", "case__filing")
+            .order_by("pk")
         )
         attempts: dict[int, list[ServiceAttempt]] = defaultdict(list)
         for a in ServiceAttempt.objects.filter(service_id__in=[s.pk for s in services]).order_by(
