@@ -186,3 +186,14 @@ def test_earliest_effective_channel_decides_the_date(
         "sms_gateway", [{"receipt_id": "late", "reference": str(sms.pk), "status": "delivered"}]
     )
     assert service.events.filter(kind="served").count() == 1
+
+
+def test_a_confirmed_number_without_consent_is_not_e_served(
+    filed: Any, clerk: Any, gateway: Any, postal: Any
+) -> None:
+    """The bank's "confirmed" flag is not a consent to e-service (在线诉讼规则 Art. 29): post."""
+    case = filed(consent=False, confirmed=True)
+    dispatch(attempt_ids=open_services([case.pk], by=clerk))
+    service = Service.objects.get(case=case)
+    assert service.stage == Stage.POST
+    assert gateway.inbox.query("13800138000", 5) == []

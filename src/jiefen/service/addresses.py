@@ -72,6 +72,36 @@ def _source_label(contact: Contact) -> str:
     return f"{label}（当事人已确认）" if contact.confirmed else label
 
 
+def _clause(c: Contact) -> bool:
+    """The bank's data carries the contract's pre-dispute e-service clause for this contact."""
+    return c.e_service_consent and c.source != ContactSource.PARTY
+
+
+def _confirmed_consent(c: Contact) -> bool:
+    """The party's own address confirmation, with its tick to accept e-service."""
+    return c.e_service_consent and c.source == ContactSource.PARTY
+
+
+def _consent(c: Contact, acted: bool) -> str:
+    """The e-service consent a contact carries (在线诉讼规则 Art. 29), or "" for none.
+
+    Express consent only: the contract's clause (bank data), the party's confirmation with the
+    e-service tick, an electronic address the party itself gave (its own pleadings: the portal
+    refuses an e-address without the tick, so a party's contact without it came from a
+    pleading), or the party acting on the platform. The bank's "confirmed" flag alone is not
+    a consent: such an address is confirmed for post.
+    """
+    return (
+        consent_basis(
+            contract_clause=_clause(c),
+            confirmed_address=_confirmed_consent(c),
+            pleadings_address=c.source == ContactSource.PARTY,
+            acted=acted,
+        )
+        or ""
+    )
+
+
 def addresses_of(parties: Iterable[Party]) -> dict[int, PartyAddresses]:
     """party id → the contacts service may use, for many parties with few queries.
 
@@ -93,10 +123,10 @@ def addresses_of(parties: Iterable[Party]) -> dict[int, PartyAddresses]:
     )
     result: dict[int, PartyAddresses] = {}
     for p in people:
-        usable: list[Address] = []
         refused: list[str] = []
         contacts = list(p.contacts.all())
-        any_clause = any(c.e_service_consent for c in contacts)
+        acted = p.pk in logins
+        best: dict[tuple[str, str], Address] = {}
         for c in contacts:
             channel = _CHANNEL_OF.get(ContactKind(c.kind))
             if channel is None:
@@ -109,29 +139,28 @@ def addresses_of(parties: Iterable[Party]) -> dict[int, PartyAddresses]:
                     "不同的另一当事人名下，不作为送达地址"
                 )
                 continue
-            confirmed = c.confirmed or c.source == ContactSource.PARTY
-            basis = ""
-            if channel != "post":
-                basis = (
-                    consent_basis(
-                        contract_clause=c.e_service_consent,
-                        confirmed_address=confirmed,
-                        pleadings_address=c.source == ContactSource.PARTY,
-                        acted=p.pk in logins,
-                    )
-                    or ""
-                )
-            usable.append(
-                Address(
-                    channel, value, mask(c.kind, c.value), _source_label(c), confirmed, basis, c.pk
-                )
+            address = Address(
+                channel,
+                value,
+                mask(c.kind, c.value),
+                _source_label(c),
+                c.confirmed or c.source == ContactSource.PARTY,
+                "" if channel == "post" else _consent(c, acted),
+                c.pk,
             )
-        has_login = p.pk in logins
+            known = best.get((channel, value))
+            if known is None or (address.confirmed, bool(address.consent)) > (
+                known.confirmed,
+                bool(known.consent),
+            ):
+                best[(channel, value)] = address  # one attempt per address, the strongest record
+        usable = list(best.values())
+        has_login = acted
         portal_basis = consent_basis(
-            contract_clause=any_clause,
-            confirmed_address=has_login,
+            contract_clause=any(_clause(c) for c in contacts),
+            confirmed_address=any(_confirmed_consent(c) for c in contacts),
             pleadings_address=False,
-            acted=has_login,
+            acted=acted,
         )
         usable.append(
             Address(

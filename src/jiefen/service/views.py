@@ -30,9 +30,6 @@ from jiefen.cases import access
 from jiefen.cases.models import Contact, ContactKind, ContactSource
 from jiefen.documents.views import serve_document
 from jiefen.service import selectors
-from jiefen.service.addresses import mask
-from jiefen.service.messages import SERVED_DOCUMENTS
-from jiefen.service.models import ServiceAttempt
 from jiefen.service.actions import (
     ActionRefused,
     AddressRefused,
@@ -43,6 +40,9 @@ from jiefen.service.actions import (
     record_scanned_receipt,
     start_service,
 )
+from jiefen.service.addresses import mask
+from jiefen.service.messages import SERVED_DOCUMENTS
+from jiefen.service.models import ServiceAttempt
 
 MAX_SCAN = 20 * 1024 * 1024
 SESSION_LINKS = "service_links"  # the attempt ids whose link this session identified for
@@ -152,7 +152,7 @@ def _confirmed(user: User) -> list[str]:
         f"{ContactKind(c.kind).label}：{mask(c.kind, c.value)}"
         + ("（同意电子送达）" if c.e_service_consent else "")
         for c in Contact.objects.filter(
-            party_id=user.party_id, source=ContactSource.PARTY, confirmed=True
+            party_id=user.party_id or 0, source=ContactSource.PARTY, confirmed=True
         ).order_by("-pk")
     ]
 

@@ -33,7 +33,11 @@ from jiefen.service.models import EventKind, Service
 MOBILE = re.compile(r"1[3-9]\d{9}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 ADDRESS_MIN, ADDRESS_MAX, EMAIL_MAX = 8, 200, 254
-_FIELD_OF = {ContactKind.MOBILE: "mobile", ContactKind.EMAIL: "email", ContactKind.ADDRESS: "address"}
+_FIELD_OF: dict[str, str] = {
+    ContactKind.MOBILE: "mobile",
+    ContactKind.EMAIL: "email",
+    ContactKind.ADDRESS: "address",
+}
 
 
 class AddressRefused(ActionRefused):
@@ -93,8 +97,8 @@ def confirm_address(
 
     Only a defendant's own login may confirm, and only for their own party. A value the party
     already confirmed the same way is not stored twice (later services would send it twice).
-    One transaction: the contacts, a `ServiceEvent` on each open service of the party, the audit
-    record (field names only) and the read of the party's portal deliveries.
+    One transaction: the contacts, a `ServiceEvent` on each open service of the party and the
+    audit record (field names only); then the read of the party's portal deliveries.
     """
     if not isinstance(by, User) or by.role != Role.DEFENDANT or not by.party_id or not by.is_active:
         raise ActionRefused("只有受送达人本人登录后才能确认送达地址")
@@ -142,5 +146,7 @@ def confirm_address(
                 "services": [s.pk for s in services],
             },
         )
-        record_party_read(party_id, "confirm", now=at)
+    # The read runs after the commit, in its own transactions like a portal login: it locks
+    # attempts and services, which other actions lock before the audit chain (one lock order).
+    record_party_read(party_id, "confirm", now=at)
     return contacts
