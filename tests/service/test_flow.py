@@ -146,3 +146,20 @@ def test_public_notice_in_summary_procedure_converts_with_the_fee_difference(
 
 def test_settle_of_nothing_is_nothing(db: Any) -> None:
     assert settle([]) == []
+
+
+def test_the_job_counts_cases_served_when_their_receipts_arrive_later(
+    filed: Any, clerk: Any, gateway: Any, series: Any
+) -> None:
+    from jiefen.service.actions import run_service_job, start_service
+
+    case = filed()
+    job = run_service_job(start_service(by=clerk, series=series, run_now=True).pk)
+    assert (job.total, job.dispatched, job.served, job.status) == (1, 1, 0, "done")
+    sms = _sms(Service.objects.get(case=case))
+    record_receipts(
+        "sms_gateway",
+        [{"receipt_id": "r-job", "reference": str(sms.pk), "status": "delivered"}],
+    )
+    job.refresh_from_db()
+    assert job.served == 1 and job.percent == 100

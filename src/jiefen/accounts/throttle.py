@@ -44,6 +44,8 @@ def lockout_message(scope: str) -> str:
     minutes = max(1, settings.JIEFEN_LOGIN_LOCKOUT_SECONDS // 60)
     if scope == "staff":
         return f"登录失败次数过多，账户已暂时锁定，请 {minutes} 分钟后再试。"
+    if scope == "service_link":
+        return f"尝试次数过多，已暂时锁定，请 {minutes} 分钟后再试，或联系送达短信中的人民法院。"
     return f"尝试次数过多，已暂时锁定，请 {minutes} 分钟后再试或联系调解员。"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -73,11 +74,12 @@ def convert_to_ordinary(
             by=by,
         )
         if difference > 0:
+            context = _fee_notice_context(moved, conversion)
             notice = issue_document(
                 moved,
                 "supplementary_fee_notice",
-                recipient=None,
-                context=_fee_notice_context(moved, conversion),
+                recipient=context["recipient"],
+                context=context,
                 by=by,
                 issued_on=on,
                 issued_for=f"conversion:{conversion.pk}",
@@ -87,7 +89,7 @@ def convert_to_ordinary(
     return conversion
 
 
-def _fee_notice_context(case: Case, conversion: ProcedureConversion) -> dict[str, object]:
+def _fee_notice_context(case: Case, conversion: ProcedureConversion) -> dict[str, Any]:
     from jiefen.documents.context import case_context
 
     data = case_context(case, issued_on=conversion.converted_on)

@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from jiefen.cases.models import Procedure
+
 
 class FilingJob(models.Model):
     """One click of 批量立案: the cases to file and the progress the page polls.
@@ -169,8 +171,8 @@ class ProcedureConversion(models.Model):
     """
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="conversions")
-    from_procedure = models.CharField("原程序", max_length=16)
-    to_procedure = models.CharField("转换后程序", max_length=16)
+    from_procedure = models.CharField("原程序", max_length=16, choices=Procedure.choices)
+    to_procedure = models.CharField("转换后程序", max_length=16, choices=Procedure.choices)
     reason = models.CharField("转换理由", max_length=300)
     converted_on = models.DateField("转换日期")
     fee_before = models.DecimalField("原应交受理费", max_digits=18, decimal_places=2)

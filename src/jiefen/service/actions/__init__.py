@@ -3,15 +3,16 @@
 Split by job: `opening` (services and their first attempts), `dispatch` (sending due attempts),
 `receipts` (gateway and postal receipts, scanned 回执), `reads` (read evidence), `settlement`
 (legal effect, deadlines, the case's `serve` move), `escalation` (the periodic sweep) and
-`jobs` (批量送达 with progress).
+`jobs` (批量送达) with `progress` (its counts).
 """
 
 from jiefen.service.actions.common import ActionRefused
 from jiefen.service.actions.confirmation import AddressRefused, confirm_address
 from jiefen.service.actions.dispatch import dispatch
 from jiefen.service.actions.escalation import sweep
-from jiefen.service.actions.jobs import refresh_job, run_service_job, start_service
+from jiefen.service.actions.jobs import run_service_job, start_service
 from jiefen.service.actions.opening import open_services
+from jiefen.service.actions.progress import refresh_job
 from jiefen.service.actions.reads import attempt_for_link, record_party_read, record_read
 from jiefen.service.actions.receipts import record_receipts, record_scanned_receipt
 from jiefen.service.actions.settlement import settle

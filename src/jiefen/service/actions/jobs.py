@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from jiefen.accounts.models import User
@@ -21,6 +20,7 @@ from jiefen.cases.states import State
 from jiefen.service.actions.common import ActionRefused, Law, audit
 from jiefen.service.actions.dispatch import dispatch
 from jiefen.service.actions.opening import open_services
+from jiefen.service.actions.progress import refresh_job
 from jiefen.service.actions.settlement import settle
 from jiefen.service.models import AttemptState, Service, ServiceAttempt, ServiceJob
 
@@ -98,41 +98,3 @@ def run_service_job(job_id: int) -> ServiceJob:
         settle(list(Service.objects.filter(case_id__in=part).values_list("pk", flat=True)), law=law)
         refresh_job(job_id)
     return refresh_job(job_id, finished=True)
-
-
-def refresh_job(job_id: int, *, finished: bool = False) -> ServiceJob:
-    """Counts from the data: cases with every service dispatched, cases served."""
-    job = ServiceJob.objects.get(pk=job_id)
-    ids = list(job.case_ids)
-    dispatched = served = 0
-    for i in range(0, len(ids), 900):
-        part = ids[i : i + 900]
-        rows = (
-            Service.objects.filter(case_id__in=part)
-            .values("case_id")
-            .annotate(
-                n=Count("pk", distinct=True),
-                out=Count(
-                    "pk",
-                    filter=~Q(attempts__state__in=[AttemptState.QUEUED, AttemptState.SENDING])
-                    | Q(stage="public_notice"),
-                    distinct=True,
-                ),
-                ok=Count("pk", filter=Q(state=Service.State.SERVED), distinct=True),
-            )
-        )
-        for r in rows:
-            dispatched += r["out"] >= r["n"]
-            served += r["ok"] >= r["n"]
-    fields: dict[str, object] = {
-        "dispatched": dispatched,
-        "served": served,
-        "heartbeat_at": timezone.now(),
-    }
-    if finished and job.status != ServiceJob.Status.FAILED:
-        fields.update(
-            status=ServiceJob.Status.DONE, finished_at=timezone.now(), dispatched=job.total
-        )
-    ServiceJob.objects.filter(pk=job_id).update(**fields)
-    job.refresh_from_db()
-    return job

@@ -22,6 +22,7 @@ from jiefen.cases.states import State
 from jiefen.law.errors import LawError
 from jiefen.law.service import deadlines_after_service, earliest_effect, hearing_too_early
 from jiefen.service.actions.common import Law, event, local_day, now_or, save_events, update_rows
+from jiefen.service.actions.progress import refresh_job
 from jiefen.service.models import AttemptState, EventKind, Service, ServiceAttempt
 from jiefen.service.rules import effect_of
 
@@ -42,6 +43,9 @@ def settle(
     serve_cases(
         sorted(set(Service.objects.filter(pk__in=served).values_list("case_id", flat=True)))
     )
+    jobs = Service.objects.filter(pk__in=served, job__isnull=False).values_list("job_id", flat=True)
+    for job_id in sorted(set(jobs)):
+        refresh_job(job_id)
     return served
 
 
