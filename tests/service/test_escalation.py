@@ -88,6 +88,8 @@ def test_returned_mail_leads_to_public_notice_and_summary_converts_with_the_fee_
     assert case.events.filter(transition="convert_to_ordinary").count() == 1
     published = service.attempts.get(channel=Channel.PUBLIC_NOTICE)
     assert published.state == AttemptState.PUBLISHED
+    sealed = StoredDocument.objects.get(kind="public_notice", case=case)
+    assert sealed.signed and sealed.issued_for == f"public_notice:{published.pk}"
     deemed = public_notice_served_on(published.published_on, calendar=Law.load().calendar)
     # Before the notice period ends nothing is served; on the deemed day it is.
     sweep(now + timedelta(days=10))

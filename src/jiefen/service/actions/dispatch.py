@@ -16,6 +16,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from jiefen.documents.actions import DocumentAlreadyIssued, issue_document
 from jiefen.notifications import DeliveryResult, Message, send_many
 from jiefen.service.actions.common import Law, event, local_day, now_or, save_events, update_rows
 from jiefen.service.actions.settlement import settle
@@ -161,7 +162,27 @@ def _send(ids: list[int], at: datetime, law: Law) -> None:
                 link_token_sha256=a.link_token_sha256,
             )
         save_events(events)
+    for a in attempts:
+        if a.channel == Channel.PUBLIC_NOTICE:
+            _seal_notice(a, at)
     settle(sorted({a.service_id for a in attempts}), now=at, law=law)
+
+
+def _seal_notice(attempt: ServiceAttempt, at: datetime) -> None:
+    """The sealed 公告 for the case file, with the text the board shows (once per notice)."""
+    party = attempt.service.party
+    try:
+        issue_document(
+            attempt.service.case,
+            "public_notice",
+            recipient={"name": party.name, "party_id": party.pk},
+            context={"text": attempt.message},
+            by=None,
+            issued_on=local_day(at),
+            issued_for=f"public_notice:{attempt.pk}",
+        )
+    except DocumentAlreadyIssued:
+        return
 
 
 def _message(a: ServiceAttempt) -> Message:
