@@ -23,9 +23,10 @@ from jiefen.cases.access import (
     visible_service_jobs,
     visible_services,
 )
-from jiefen.cases.models import Case
+from jiefen.cases.models import Case, Contact, ContactKind, ContactSource
 from jiefen.cases.states import State
 from jiefen.documents.models import StoredDocument
+from jiefen.service.addresses import mask
 from jiefen.service.models import (
     AttemptState,
     Channel,
@@ -239,6 +240,17 @@ def inbox(user: User) -> list[tuple[Service, list[StoredDocument]]]:
         visible_services(user).select_related("case", "case__court", "packet").order_by("-pk")
     )
     return [(s, served_documents(s)) for s in services]
+
+
+def confirmed_addresses(user: User) -> list[str]:
+    """The addresses the party confirmed themselves, masked (the inbox shows what is on file)."""
+    return [
+        f"{ContactKind(c.kind).label}：{mask(c.kind, c.value)}"
+        + ("（同意电子送达）" if c.e_service_consent else "")
+        for c in Contact.objects.filter(
+            party_id=user.party_id or 0, source=ContactSource.PARTY, confirmed=True
+        ).order_by("-pk")
+    ]
 
 
 def inbox_document(user: User, document_id: int) -> tuple[Service, StoredDocument] | None:

@@ -27,7 +27,6 @@ from django.views.decorators.http import require_POST
 from jiefen.accounts import throttle
 from jiefen.accounts.models import Role, User
 from jiefen.cases import access
-from jiefen.cases.models import Contact, ContactKind, ContactSource
 from jiefen.documents.views import serve_document
 from jiefen.service import selectors
 from jiefen.service.actions import (
@@ -40,7 +39,6 @@ from jiefen.service.actions import (
     record_scanned_receipt,
     start_service,
 )
-from jiefen.service.addresses import mask
 from jiefen.service.messages import SERVED_DOCUMENTS
 from jiefen.service.models import ServiceAttempt
 
@@ -146,17 +144,6 @@ def _party(request: HttpRequest) -> User:
     return user
 
 
-def _confirmed(user: User) -> list[str]:
-    """The addresses the party confirmed themselves, masked (the inbox shows what is on file)."""
-    return [
-        f"{ContactKind(c.kind).label}：{mask(c.kind, c.value)}"
-        + ("（同意电子送达）" if c.e_service_consent else "")
-        for c in Contact.objects.filter(
-            party_id=user.party_id or 0, source=ContactSource.PARTY, confirmed=True
-        ).order_by("-pk")
-    ]
-
-
 def _inbox(
     request: HttpRequest,
     user: User,
@@ -169,7 +156,7 @@ def _inbox(
         "service/inbox.html",
         {
             "items": selectors.inbox(user),
-            "confirmed": _confirmed(user),
+            "confirmed": selectors.confirmed_addresses(user),
             "errors": errors or {},
             "form": form or {},
         },
