@@ -36,13 +36,18 @@ WIRED = (Channel.SMS, Channel.EMAIL, Channel.POST)
 def claim_due(
     now: datetime, attempt_ids: Sequence[int] | None = None, limit: int = 5000
 ) -> list[int]:
-    """Mark due queued attempts as sending and return their ids (each claimed by one caller)."""
+    """Mark due queued attempts as sending and return their ids (each claimed by one caller).
+
+    The sweep's pass over all due attempts skips rows another worker holds; a job sending its
+    own attempts waits for them instead, so none is left behind (a row withdrawn meanwhile no
+    longer matches and is not claimed).
+    """
     with transaction.atomic():
         due = ServiceAttempt.objects.filter(state=AttemptState.QUEUED, next_attempt_at__lte=now)
         if attempt_ids is not None:
             due = due.filter(pk__in=list(attempt_ids))
         ids = list(
-            due.select_for_update(skip_locked=True, no_key=True)
+            due.select_for_update(skip_locked=attempt_ids is None, no_key=True)
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
         )
@@ -131,12 +136,16 @@ def _send(ids: list[int], at: datetime, law: Law) -> None:
                 events.append(event(a.service, EventKind.FAILED, at, attempt=a, note=r.error[:300]))
         a.message_sha256 = hashlib.sha256(a.message.encode()).hexdigest() if a.message else ""
     with transaction.atomic():
-        # A receipt may have arrived meanwhile (delivered / failed): never overwrite it.
-        fresh = set(
-            ServiceAttempt.objects.filter(pk__in=ids, state=AttemptState.SENDING).values_list(
-                "pk", flat=True
-            )
-        )
+        # A receipt may have arrived meanwhile (delivered / failed): never overwrite it. The
+        # rows are locked first, in id order (as every action locks them), then written.
+        fresh = {
+            pk
+            for pk, state in ServiceAttempt.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", "state")
+            if state == AttemptState.SENDING
+        }
         update_rows(
             [a for a in attempts if a.pk in fresh],
             [

@@ -77,6 +77,7 @@ def retry_due(at: datetime) -> int:
     with transaction.atomic():
         due = list(
             ServiceAttempt.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
+            .order_by("pk")
             .filter(
                 state=AttemptState.FAILED,
                 next_attempt_at__lte=at,

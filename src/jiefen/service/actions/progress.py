@@ -6,45 +6,39 @@ the page shows how many of its cases are out and how many served however long re
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
-from jiefen.service.models import AttemptState, Service, ServiceJob
+from jiefen.service.models import AttemptState, Service, ServiceAttempt, ServiceJob
 
 
 def refresh_job(job_id: int, *, finished: bool = False) -> ServiceJob:
-    """Counts from the data: cases with every service dispatched, cases served."""
+    """Counts from the data: cases whose services are all sent out, cases all served.
+
+    A case is out when it has its services and none of their attempts waits to be sent; it
+    is served when none of its services is still in progress. Three counts over the services
+    the job opened (indexed by job).
+    """
     job = ServiceJob.objects.get(pk=job_id)
-    ids = list(job.case_ids)
-    dispatched = served = 0
-    for i in range(0, len(ids), 900):
-        part = ids[i : i + 900]
-        rows = (
-            Service.objects.filter(case_id__in=part)
-            .values("case_id")
-            .annotate(
-                n=Count("pk", distinct=True),
-                out=Count(
-                    "pk",
-                    filter=~Q(attempts__state__in=[AttemptState.QUEUED, AttemptState.SENDING])
-                    | Q(stage="public_notice"),
-                    distinct=True,
-                ),
-                ok=Count("pk", filter=Q(state=Service.State.SERVED), distinct=True),
-            )
+    services = Service.objects.filter(job_id=job_id)
+    opened = services.values("case_id").distinct().count()
+    unsent = (
+        ServiceAttempt.objects.filter(
+            service__job_id=job_id, state__in=(AttemptState.QUEUED, AttemptState.SENDING)
         )
-        for r in rows:
-            dispatched += r["out"] >= r["n"]
-            served += r["ok"] >= r["n"]
+        .values("service__case_id")
+        .distinct()
+        .count()
+    )
+    still_open = services.filter(state=Service.State.IN_PROGRESS).values("case_id").distinct()
+    dispatched = opened - unsent
+    served = opened - still_open.count()
     fields: dict[str, object] = {
         "dispatched": dispatched,
         "served": served,
         "heartbeat_at": timezone.now(),
     }
     if finished and job.status != ServiceJob.Status.FAILED:
-        fields.update(
-            status=ServiceJob.Status.DONE, finished_at=timezone.now(), dispatched=job.total
-        )
+        fields.update(status=ServiceJob.Status.DONE, finished_at=timezone.now())
     ServiceJob.objects.filter(pk=job_id).update(**fields)
     job.refresh_from_db()
     return job

@@ -26,8 +26,6 @@ from jiefen.service.actions.progress import refresh_job
 from jiefen.service.models import AttemptState, EventKind, Service, ServiceAttempt
 from jiefen.service.rules import effect_of
 
-LIVE = (AttemptState.QUEUED, AttemptState.SENDING)
-
 
 def settle(
     service_ids: Sequence[int], *, now: datetime | None = None, law: Law | None = None
@@ -58,8 +56,12 @@ def _settle_chunk(ids: list[int], at: datetime, today: date, law: Law) -> list[i
             .order_by("pk")
         )
         attempts: dict[int, list[ServiceAttempt]] = defaultdict(list)
-        for a in ServiceAttempt.objects.filter(service_id__in=[s.pk for s in services]).order_by(
-            "pk"
+        # Locked after their services (the one order every action keeps), so what is read here
+        # is what dispatch and receipts committed, and nothing they write is overwritten.
+        for a in (
+            ServiceAttempt.objects.select_for_update(no_key=True)
+            .filter(service_id__in=[s.pk for s in services])
+            .order_by("pk")
         ):
             attempts[a.service_id].append(a)
         changed: list[ServiceAttempt] = []
@@ -114,7 +116,8 @@ def _settle_chunk(ids: list[int], at: datetime, today: date, law: Law) -> list[i
                     )
                 )
             for a in attempts[s.pk]:
-                if a.state in LIVE:
+                # Tries not yet sent are withdrawn; one being sent is recorded as sent.
+                if a.state == AttemptState.QUEUED:
                     a.state, a.next_attempt_at = AttemptState.CANCELLED, None
                     changed.append(a)
                 elif a.next_attempt_at is not None:
