@@ -75,6 +75,11 @@ class Command(BaseCommand):
             )
 
     def _serve(self, port: int) -> None:
+        # The simulators post their receipts back to the site being served (unless configured).
+        for name, path in (("SMS", "sms"), ("POSTAL", "postal")):
+            os.environ.setdefault(
+                f"JIEFEN_{name}_RECEIPT_URL", f"http://127.0.0.1:{port}/service/receipts/{path}/"
+            )
         # The same worker a deployment runs: tasks plus the periodic sweeps (`jiefen worker`).
         worker = subprocess.Popen(
             [sys.executable, "-m", "jiefen.manage", "worker"], env=os.environ.copy()
