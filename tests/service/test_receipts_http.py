@@ -63,3 +63,35 @@ def test_unsigned_or_forged_receipts_are_refused(live_server: Any) -> None:
     assert _post(url, body, sign(body, "wrong-secret")) == 403
     assert _post(url, b"not json", sign(b"not json", "demo-receipt-secret")) == 400
     assert ServiceReceipt.objects.count() == 0
+
+
+def test_a_bad_receipt_is_named_and_the_good_ones_are_kept(
+    filed: Any, clerk: Any, gateway: Any, live_server: Any
+) -> None:
+    case = filed()
+    dispatch(attempt_ids=open_services([case.pk], by=clerk))
+    sms = Service.objects.get(case=case).attempts.get(channel="sms")
+    body = json.dumps(
+        {
+            "receipts": [
+                {"receipt_id": "ok-1", "reference": str(sms.pk), "status": "delivered"},
+                {"receipt_id": "", "reference": str(sms.pk), "status": "delivered"},
+                {"receipt_id": "bad-2", "reference": str(sms.pk), "status": "lost"},
+            ]
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{live_server.url}/service/receipts/sms/",
+        data=body,
+        headers={"X-Jiefen-Signature": sign(body, "demo-receipt-secret")},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    answer = json.loads(refused.value.read())
+    assert refused.value.code == 422 and answer["accepted"] == 1
+    assert answer["invalid"] == [
+        "第2条回执 receipt_id：缺少回执编号",
+        "第3条回执 status：回执状态「lost」无效，应为 delivered、failed",
+    ]
+    assert ServiceReceipt.objects.get().receipt_id == "ok-1"
+    assert Service.objects.get(case=case).state == Service.State.SERVED

@@ -191,5 +191,9 @@ class ReceiptPoster:
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return 200 <= response.status < 300
+        except urllib.error.HTTPError as exc:
+            # 422: the receiver refused items for good (their fields are wrong) and recorded
+            # the rest; sending the batch again cannot help. Anything else is tried again.
+            return exc.code == 422
         except (urllib.error.URLError, OSError, ValueError):
             return False

@@ -4,7 +4,9 @@ Each request carries `X-Jiefen-Signature`, the HMAC-SHA256 of the raw body with 
 secret (`JIEFEN_RECEIPT_SECRET`); anything else is refused before the body is read as JSON. The
 answer says how many receipts were new, duplicates (already counted) and unknown. A batch with
 unknown receipts is answered 409 so the sender retries it later (the known ones are counted and
-will be duplicates then) — a receipt can overtake the recording of its own send.
+will be duplicates then) — a receipt can overtake the recording of its own send. Items that can
+never be recorded (no id, an unknown status, a bad date) are listed with the field and reason
+and answered 422; the valid items of the batch are recorded all the same.
 """
 
 from __future__ import annotations
@@ -36,7 +38,10 @@ def _receive(request: HttpRequest, source: str) -> JsonResponse:
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": '回执格式应为 {"receipts": [...]}'}, status=400)
     count = record_receipts(source, items)
-    return JsonResponse(count.as_dict(), status=409 if count.unknown else 200)
+    # The valid receipts are recorded either way; the sender learns which items were refused
+    # (item, field and reason: 422, not to be retried) or not yet known (409: retry later).
+    status = 422 if count.invalid else 409 if count.unknown else 200
+    return JsonResponse(count.as_dict(), status=status)
 
 
 @csrf_exempt

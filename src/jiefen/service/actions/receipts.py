@@ -36,14 +36,43 @@ from jiefen.service.models import (
 OPEN = (AttemptState.SENDING, AttemptState.SENT)
 
 
+STATUSES = {
+    ServiceReceipt.Source.SMS_GATEWAY: ("delivered", "failed"),
+    ServiceReceipt.Source.POSTAL: ("signed", "returned"),
+}
+
+
 @dataclass
 class ReceiptCount:
+    """What a batch did: new receipts, duplicates, unknown ids, and items refused with why."""
+
     accepted: int = 0
     duplicates: int = 0
     unknown: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"accepted": self.accepted, "duplicates": self.duplicates, "unknown": self.unknown}
+        return {
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "unknown": self.unknown,
+            "invalid": self.invalid,
+        }
+
+
+def invalid_reason(source: str, item: Mapping[str, Any]) -> str | None:
+    """Why a receipt item cannot be recorded (field and reason, in Chinese), or None."""
+    if not str(item.get("receipt_id") or "").strip():
+        return "receipt_id：缺少回执编号"
+    if str(item.get("status", "")) not in STATUSES[source]:
+        allowed = "、".join(STATUSES[source])
+        return f"status：回执状态「{item.get('status', '')}」无效，应为 {allowed}"
+    if _reference(item) is None and not (item.get("message_id") or item.get("tracking_number")):
+        return "reference：缺少送达记录编号（或 message_id / tracking_number）"
+    for key in ("signed_on", "returned_on"):
+        if item.get(key) and _day(item[key]) is None:
+            return f"{key}：日期「{item[key]}」应为 YYYY-MM-DD"
+    return None
 
 
 def payload_digest(item: Mapping[str, Any]) -> str:
@@ -74,8 +103,14 @@ def record_receipts(
 ) -> ReceiptCount:
     """Record a batch of gateway (`sms_gateway`) or postal (`postal`) receipts exactly once."""
     require(None, "service.receive_receipts")
-    rows = [dict(i) for i in items if i.get("receipt_id")]
     count = ReceiptCount()
+    rows = []
+    for n, item in enumerate(items, start=1):
+        reason = invalid_reason(source, item)
+        if reason:
+            count.invalid.append(f"第{n}条回执 {reason}")
+        else:
+            rows.append(dict(item))
     channel = Channel.SMS if source == ServiceReceipt.Source.SMS_GATEWAY else Channel.POST
     touched: set[int] = set()
     if not rows:
