@@ -36,7 +36,7 @@ from jiefen.service.models import (
 OPEN = (AttemptState.SENDING, AttemptState.SENT)
 
 
-STATUSES = {
+STATUSES: dict[str, tuple[str, ...]] = {
     ServiceReceipt.Source.SMS_GATEWAY: ("delivered", "failed"),
     ServiceReceipt.Source.POSTAL: ("signed", "returned"),
 }
