@@ -22,6 +22,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -228,7 +229,9 @@ def check_postal_gateway(clone: Clone) -> None:
     port = _free_port()
     proc = clone.start("postal_gateway", "--port", str(port))
     clone.wait_for(proc, "postal_gateway", lambda: _get(f"http://127.0.0.1:{port}/")[0] == 200)
-    assert _get(f"http://127.0.0.1:{port}/api/mailings/EA000000000CN")[0] == 404
+    with pytest.raises(urllib.error.HTTPError) as unknown:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/api/mailings/EA000000000CN", timeout=5)
+    assert unknown.value.code == 404  # an unknown tracking number
     clone.stop(proc, "postal_gateway")
 
 
