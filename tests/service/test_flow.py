@@ -163,3 +163,26 @@ def test_the_job_counts_cases_served_when_their_receipts_arrive_later(
     )
     job.refresh_from_db()
     assert job.served == 1 and job.percent == 100
+
+
+def test_receipts_and_service_events_are_append_only(filed: Any, clerk: Any, gateway: Any) -> None:
+    import pytest
+
+    from jiefen.service.models import AppendOnlyError
+
+    service = _serve(filed(), clerk)
+    sms = _sms(service)
+    record_receipts(
+        "sms_gateway", [{"receipt_id": "ao-1", "reference": str(sms.pk), "status": "delivered"}]
+    )
+    receipt = sms.receipts.get()
+    receipt.status = "failed"
+    with pytest.raises(AppendOnlyError):
+        receipt.save()
+    with pytest.raises(AppendOnlyError):
+        receipt.delete()
+    first = service.events.first()
+    assert first is not None
+    with pytest.raises(AppendOnlyError):
+        first.delete()
+    assert sms.receipts.get().status == "delivered"

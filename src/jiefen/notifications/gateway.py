@@ -24,17 +24,16 @@ from __future__ import annotations
 import html
 import itertools
 import json
-import os
 import re
 import threading
 from collections.abc import Iterable
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from jiefen.notifications.receipts import DEFAULT_SECRET, ReceiptPoster, fraction, now_iso
+from jiefen.notifications.receipts import SimulatorServer, fraction, now_iso, serve_in_thread
 
 MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 FAILURE_TEXT = "用户关机或空号"
@@ -155,7 +154,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(page)
 
 
-class GatewayServer(ThreadingHTTPServer):
+class GatewayServer(SimulatorServer):
     """The simulator: HTTP API + inbox + the receipt poster thread.
 
     `delay` (seconds, ≥ 0) until a message's receipt is due; `failure_rate` (0..1) the share of
@@ -163,8 +162,6 @@ class GatewayServer(ThreadingHTTPServer):
     fail; `duplicate_receipts` posts every receipt batch twice (idempotency tests); `secret`
     signs the receipts (default `JIEFEN_RECEIPT_SECRET` or the demo secret).
     """
-
-    daemon_threads = True
 
     def __init__(
         self,
@@ -179,24 +176,19 @@ class GatewayServer(ThreadingHTTPServer):
     ) -> None:
         if not 0 <= failure_rate <= 1:
             raise ValueError("failure_rate must be between 0 and 1")
-        super().__init__(("127.0.0.1", port), _Handler)
+        super().__init__(
+            port,
+            _Handler,
+            delay=delay,
+            duplicate_receipts=duplicate_receipts,
+            secret=secret,
+            on_due=self._record,
+        )
         self.inbox = inbox
         self.failure_rate = failure_rate
         self.fail_numbers = frozenset(fail_numbers)
         self._receipts: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
-        self.poster = ReceiptPoster(
-            secret=secret
-            if secret is not None
-            else os.environ.get("JIEFEN_RECEIPT_SECRET", DEFAULT_SECRET),
-            delay=delay,
-            duplicate=duplicate_receipts,
-            on_due=self._record,
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
 
     def fails(self, number: str) -> bool:
         """A dead or switched-off number: the same answer on every try."""
@@ -236,24 +228,8 @@ class GatewayServer(ThreadingHTTPServer):
         r = found[0]
         return "已送达" if r["status"] == "delivered" else f"失败（{r['error']}）"
 
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Block until every receipt of an accepted message is posted; False on timeout."""
-        return self.poster.flush(timeout)
-
-    def shutdown(self) -> None:
-        super().shutdown()
-        self.server_close()
-
-    def server_close(self) -> None:
-        self.poster.stop()
-        super().server_close()
-
 
 def start_in_thread(port: int = 0, store: Path | None = None, **options: Any) -> GatewayServer:
     """Serve in a daemon thread (tests use port 0 = a free port); stop with `.shutdown()`.
     `options` are `GatewayServer`'s: delay, failure_rate, fail_numbers, duplicate_receipts, secret."""
-    server = GatewayServer(port, Inbox(store), **options)
-    threading.Thread(
-        target=server.serve_forever, args=(0.1,), name="sms-gateway", daemon=True
-    ).start()
-    return server
+    return serve_in_thread(GatewayServer(port, Inbox(store), **options), "sms-gateway")

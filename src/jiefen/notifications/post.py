@@ -27,18 +27,23 @@ import hashlib
 import html
 import itertools
 import json
-import os
 import threading
 import urllib.error
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlparse
 
 from jiefen.notifications.adapters import DeliveryResult, Message, post_json
 from jiefen.notifications.config import NotifySettings
-from jiefen.notifications.receipts import CHINA, DEFAULT_SECRET, ReceiptPoster, fraction, now_iso
+from jiefen.notifications.receipts import (
+    CHINA,
+    SimulatorServer,
+    fraction,
+    now_iso,
+    serve_in_thread,
+)
 
 S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 RETURN_REASONS = ("查无此人", "地址不详", "拒收", "迁移新址不明")
@@ -160,12 +165,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, self.server.page().encode(), "text/html; charset=utf-8")
 
 
-class PostalServer(ThreadingHTTPServer):
+class PostalServer(SimulatorServer):
     """The EMS simulator: `delay` seconds until a receipt is due, `return_rate` (0..1) of
     addresses returned, `days_in_transit` added to `clock()` for the signed/returned date,
     `duplicate_receipts` posts every batch twice, `secret` signs the receipts."""
-
-    daemon_threads = True
 
     def __init__(
         self,
@@ -181,25 +184,20 @@ class PostalServer(ThreadingHTTPServer):
     ) -> None:
         if not 0 <= return_rate <= 1:
             raise ValueError("return_rate must be between 0 and 1")
-        super().__init__(("127.0.0.1", port), _Handler)
+        super().__init__(
+            port,
+            _Handler,
+            delay=delay,
+            duplicate_receipts=duplicate_receipts,
+            secret=secret,
+            on_due=self._deliver,
+        )
         self.return_rate, self.days_in_transit = return_rate, days_in_transit
         self.clock = clock or _today
         self._lock = threading.Lock()
         self._serials = itertools.count(first_serial)
         self.mailings: dict[str, dict[str, Any]] = {}
         self.receipts: dict[str, dict[str, Any]] = {}
-        self.poster = ReceiptPoster(
-            secret=secret
-            if secret is not None
-            else os.environ.get("JIEFEN_RECEIPT_SECRET", DEFAULT_SECRET),
-            delay=delay,
-            duplicate=duplicate_receipts,
-            on_due=self._deliver,
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
 
     def returned(self, address: str) -> bool:
         """Deterministic per address: an address that is not found stays not found."""
@@ -307,24 +305,8 @@ class PostalServer(ThreadingHTTPServer):
             f"<th>日期</th><th>签收人 / 退回原因</th></tr>{cells}</table>"
         )
 
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Block until every accepted mailing's receipt is posted; False on timeout."""
-        return self.poster.flush(timeout)
-
-    def shutdown(self) -> None:
-        super().shutdown()
-        self.server_close()
-
-    def server_close(self) -> None:
-        self.poster.stop()
-        super().server_close()
-
 
 def start_in_thread(port: int = 0, **options: Any) -> PostalServer:
     """Serve in a daemon thread (tests use port 0 = a free port); stop with `.shutdown()`.
     `options` are `PostalServer`'s keyword arguments."""
-    server = PostalServer(port, **options)
-    threading.Thread(
-        target=server.serve_forever, args=(0.1,), name="postal-gateway", daemon=True
-    ).start()
-    return server
+    return serve_in_thread(PostalServer(port, **options), "postal-gateway")

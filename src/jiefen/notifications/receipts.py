@@ -18,6 +18,7 @@ import heapq
 import hmac
 import itertools
 import json
+import os
 import threading
 import time
 import urllib.error
@@ -26,6 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 DEFAULT_SECRET = "demo-receipt-secret"
@@ -197,3 +199,55 @@ class ReceiptPoster:
             return exc.code == 422
         except (urllib.error.URLError, OSError, ValueError):
             return False
+
+
+class SimulatorServer(ThreadingHTTPServer):
+    """What both simulators share: a local HTTP server with a receipt poster beside it.
+
+    `on_due` is called with each receipt as it falls due (the simulator records it); `flush`
+    waits until every receipt scheduled so far is posted; shutting down stops the poster.
+    """
+
+    daemon_threads = True
+
+    def __init__(
+        self,
+        port: int,
+        handler: type[BaseHTTPRequestHandler],
+        *,
+        delay: float,
+        duplicate_receipts: bool,
+        secret: str | None,
+        on_due: Callable[[dict[str, Any]], None],
+    ) -> None:
+        super().__init__(("127.0.0.1", port), handler)
+        self.poster = ReceiptPoster(
+            secret=secret
+            if secret is not None
+            else os.environ.get("JIEFEN_RECEIPT_SECRET", DEFAULT_SECRET),
+            delay=delay,
+            duplicate=duplicate_receipts,
+            on_due=on_due,
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Block until every receipt scheduled so far is posted; False on timeout."""
+        return self.poster.flush(timeout)
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        self.server_close()
+
+    def server_close(self) -> None:
+        self.poster.stop()
+        super().server_close()
+
+
+def serve_in_thread[S: SimulatorServer](server: S, name: str) -> S:
+    """Serve in a daemon thread; stop with `.shutdown()`."""
+    threading.Thread(target=server.serve_forever, args=(0.1,), name=name, daemon=True).start()
+    return server

@@ -238,6 +238,9 @@ class ServiceEvent(models.Model):
             raise AppendOnlyError("送达事件不得修改")
         super().save(*args, **kwargs)
 
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("送达事件不得删除")
+
 
 class ServiceJob(models.Model):
     """One click of 批量送达: the cases to serve and the progress the page polls.
