@@ -24,6 +24,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from jiefen.cases.models import Case, Procedure
 from jiefen.law.service import public_notice_allowed
@@ -62,10 +63,7 @@ def sweep(now: datetime | None = None, *, law: Law | None = None) -> dict[str, i
     moved = escalate(at, law)
     done["escalated_post"], done["public_notice"] = moved
     done["sent"] = dispatch(at, law=law)
-    open_ids = list(
-        Service.objects.filter(state=Service.State.IN_PROGRESS).values_list("pk", flat=True)
-    )
-    done["served"] = len(settle(open_ids, now=at, law=law))
+    done["served"] = len(settle(waiting_for_a_date(), now=at, law=law))
     from jiefen.service.proof import issue_missing_proofs  # proof builds on these actions
 
     done["proofs"] = issue_missing_proofs()
@@ -138,11 +136,38 @@ def _stuck_post(attempts: list[ServiceAttempt], at: datetime, law: Law) -> bool:
     return True
 
 
+def waiting_for_a_date() -> list[int]:
+    """Open services whose effect can change with the date alone.
+
+    Receipts, reads and sends settle their services at once; what is left for the sweep is a
+    public notice running its period, an effect dated after the day it was recorded (a receipt
+    signed "tomorrow"), and a service whose law data was missing (a holiday year entered since).
+    """
+    return list(
+        Service.objects.filter(state=Service.State.IN_PROGRESS)
+        .filter(
+            Q(attempts__channel=Channel.PUBLIC_NOTICE)
+            | Q(attempts__effective=False, attempts__served_on__isnull=False)
+            | ~Q(reason="")
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
 def escalate(at: datetime, law: Law) -> tuple[int, int]:
-    """Move stuck services to the next channel; return (to post, to public notice)."""
+    """Move stuck services to the next channel; return (to post, to public notice).
+
+    Services with a try still to send or a retry scheduled are not stuck and are not read.
+    """
+    live = ServiceAttempt.objects.filter(
+        Q(state__in=(AttemptState.QUEUED, AttemptState.SENDING))
+        | Q(state=AttemptState.FAILED, next_attempt_at__isnull=False)
+    )
     candidates = list(
         Service.objects.filter(state=Service.State.IN_PROGRESS)
         .exclude(stage=Stage.PUBLIC_NOTICE, attempts__channel=Channel.PUBLIC_NOTICE)
+        .exclude(pk__in=live.values("service_id"))
         .values_list("pk", flat=True)
         .distinct()
     )
