@@ -44,7 +44,7 @@ def sms_text(service: Service, url: str) -> str:
     case = service.case
     return (
         f"{service.party.name}：{case.court.name}已受理{case.institution.name}诉您"
-        f"{case.get_case_type_display()}一案（{case.case_number}），现向您电子送达{SERVED_DOCUMENTS}。"
+        f"{case.get_case_type_display()}一案，案号{case.case_number}，现向您电子送达{SERVED_DOCUMENTS}。"
         f"请点击{url} 查阅。开庭时间{_hearing(service)}。"
     )
 
@@ -69,7 +69,7 @@ def public_notice_text(service: Service) -> str:
     case = service.case
     return (
         f"{service.party.name}：本院受理原告{case.institution.name}诉你{case.get_case_type_display()}一案"
-        f"（{case.case_number}），因你下落不明，依照《中华人民共和国民事诉讼法》第九十五条的规定，"
+        f"，案号{case.case_number}。因你下落不明，依照《中华人民共和国民事诉讼法》第九十五条的规定，"
         f"向你公告送达{SERVED_DOCUMENTS}。自公告发布之日起经过三十日，即视为送达。"
         "提出答辩状的期限和举证期限分别为公告期满后的十五日内。逾期将依法缺席判决。"
     )
