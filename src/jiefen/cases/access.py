@@ -306,6 +306,14 @@ def desk(who: AnyUser, desk_name: str) -> User:
     return user
 
 
+def party_user(who: AnyUser) -> User:
+    """The signed-in party (被告/担保人) with their party record; else the page does not exist."""
+    user = _active(who)
+    if user is None or user.role != Role.DEFENDANT or user.party_id is None:
+        raise Http404("页面不存在")
+    return user
+
+
 # =============================================================================================
 # Who may act on a case (decided here once; every action asks before it writes).
 #

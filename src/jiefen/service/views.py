@@ -25,7 +25,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiefen.accounts import throttle
-from jiefen.accounts.models import Role, User
+from jiefen.accounts.models import User
 from jiefen.cases import access
 from jiefen.documents.views import serve_document
 from jiefen.service import selectors
@@ -138,10 +138,7 @@ def upload_receipt(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _party(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.role != Role.DEFENDANT or user.party_id is None:
-        raise Http404("页面不存在")
-    return user
+    return access.party_user(request.user)
 
 
 def _inbox(
