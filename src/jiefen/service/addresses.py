@@ -155,7 +155,6 @@ def addresses_of(parties: Iterable[Party]) -> dict[int, PartyAddresses]:
             ):
                 best[(channel, value)] = address  # one attempt per address, the strongest record
         usable = list(best.values())
-        has_login = acted
         portal_basis = consent_basis(
             contract_clause=any(_clause(c) for c in contacts),
             confirmed_address=any(_confirmed_consent(c) for c in contacts),
@@ -167,8 +166,8 @@ def addresses_of(parties: Iterable[Party]) -> dict[int, PartyAddresses]:
                 "portal",
                 PORTAL_ADDRESS,
                 PORTAL_ADDRESS,
-                "当事人本人实名登录的平台账户" if has_login else "平台为当事人开设的文书收件箱",
-                has_login,
+                "当事人本人实名登录的平台账户" if acted else "平台为当事人开设的文书收件箱",
+                acted,
                 portal_basis or "",
             )
         )

@@ -18,7 +18,7 @@ from jiefen.law.parameters import Parameters
 from jiefen.law.periods import HolidayCalendar
 from jiefen.law.service import EscalationPolicy
 from jiefen.lawdata.selectors import current_parameters
-from jiefen.service.models import EventKind, Service, ServiceAttempt, ServiceEvent
+from jiefen.service.models import Channel, EventKind, Service, ServiceAttempt, ServiceEvent
 
 ActionRefused = TransitionRefused
 
@@ -103,3 +103,12 @@ def update_rows(rows: Sequence[models.Model], fields: Sequence[str]) -> None:
     with connection.cursor() as cursor:
         for i in range(0, len(params), 1000):
             cursor.executemany(sql, params[i : i + 1000])
+
+
+def retry_at(attempt: ServiceAttempt, now: datetime, law: Law) -> datetime | None:
+    """When a failed e-service attempt is tried again; None once the retries are used up."""
+    if attempt.channel not in (Channel.SMS, Channel.EMAIL):
+        return None
+    if attempt.try_number > law.policy.electronic_retries:
+        return None
+    return now + law.policy.retry_after

@@ -18,7 +18,15 @@ from django.db import transaction
 
 from jiefen.documents.actions import DocumentAlreadyIssued, issue_document
 from jiefen.notifications import DeliveryResult, Message, send_many
-from jiefen.service.actions.common import Law, event, local_day, now_or, save_events, update_rows
+from jiefen.service.actions.common import (
+    Law,
+    event,
+    local_day,
+    now_or,
+    retry_at,
+    save_events,
+    update_rows,
+)
 from jiefen.service.actions.settlement import settle
 from jiefen.service.messages import (
     email_subject,
@@ -56,15 +64,6 @@ def claim_due(
                 state=AttemptState.SENDING, next_attempt_at=None
             )
     return ids
-
-
-def _retry_at(attempt: ServiceAttempt, now: datetime, law: Law) -> datetime | None:
-    """When a failed e-service attempt is tried again; None once the retries are used up."""
-    if attempt.channel not in (Channel.SMS, Channel.EMAIL):
-        return None
-    if attempt.try_number > law.policy.electronic_retries:
-        return None
-    return now + law.policy.retry_after
 
 
 def dispatch(
@@ -132,7 +131,7 @@ def _send(ids: list[int], at: datetime, law: Law) -> None:
                 )
             else:
                 a.state, a.failure = AttemptState.FAILED, r.error[:300]
-                a.next_attempt_at = _retry_at(a, at, law)
+                a.next_attempt_at = retry_at(a, at, law)
                 events.append(event(a.service, EventKind.FAILED, at, attempt=a, note=r.error[:300]))
         a.message_sha256 = hashlib.sha256(a.message.encode()).hexdigest() if a.message else ""
     with transaction.atomic():

@@ -122,12 +122,6 @@ def open_services(
             ],
             batch_size=500,
         )
-        if not all(s.pk for s in services):  # backends without RETURNING on bulk insert
-            services = list(
-                Service.objects.filter(case_id__in=[cp.case_id for cp in links], job=job).order_by(
-                    "pk"
-                )
-            )
         attempts: list[ServiceAttempt] = []
         events = []
         for service in services:

@@ -22,8 +22,15 @@ from django.utils.dateparse import parse_datetime
 
 from jiefen.accounts.models import User
 from jiefen.cases.actions import require
-from jiefen.service.actions.common import ActionRefused, Law, audit, event, save_events, update_rows
-from jiefen.service.actions.dispatch import _retry_at
+from jiefen.service.actions.common import (
+    ActionRefused,
+    Law,
+    audit,
+    event,
+    retry_at,
+    save_events,
+    update_rows,
+)
 from jiefen.service.actions.settlement import settle
 from jiefen.service.models import (
     AttemptState,
@@ -212,7 +219,7 @@ def _apply(a: ServiceAttempt, status: str, item: Mapping[str, Any], at: datetime
         if a.state in OPEN:
             a.state = AttemptState.FAILED
             a.failure = str(item.get("error", "发送失败"))[:300]
-            a.next_attempt_at = _retry_at(a, at, law)
+            a.next_attempt_at = retry_at(a, at, law)
         return event(a.service, EventKind.FAILED, at, attempt=a, note=f"短信网关回执：{a.failure}")
     if status == "signed":
         a.state, a.signed_on = (
