@@ -12,6 +12,8 @@ urlpatterns = [
     path("docket/", include("jiefen.docket.urls")),
     path("documents/", include("jiefen.documents.urls")),
     path("service/", include("jiefen.service.urls")),
+    path("hearings/", include("jiefen.hearings.urls")),
+    path("judgments/", include("jiefen.judgments.urls")),
     path("", include((service_public, "public"))),
     path("", include("jiefen.web.urls")),
 ]

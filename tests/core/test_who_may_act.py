@@ -15,6 +15,7 @@ from jiefen.cases.access import allowed_events
 from jiefen.cases.actions import TransitionRefused, transition, transition_many
 from jiefen.cases.models import Case, CaseEvent
 from jiefen.cases.states import SYSTEM, TRANSITIONS, State
+from jiefen.hearings.models import Agent, AgentAuthority
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def people(make_user, make_party, bank, court, mediation_org, notary_office) -> 
         Role.ENFORCEMENT_OFFICER: make_user(Role.ENFORCEMENT_OFFICER, court),
         Role.NOTARY: make_user(Role.NOTARY, notary_office),
         Role.DEFENDANT: make_user(Role.DEFENDANT, party=party),
+        Role.LAWYER: make_user(Role.LAWYER),
         Role.PLATFORM_ADMIN: make_user(Role.PLATFORM_ADMIN),
     }
     return {"users": users, "party": party}
@@ -44,7 +46,7 @@ def shared_case(make_case, people, notary_office) -> Any:
     u = people["users"]
 
     def make(state: State) -> Case:
-        return make_case(
+        case = make_case(
             defendant=people["party"],
             state=state,
             mediator=u[Role.MEDIATOR],
@@ -54,6 +56,15 @@ def shared_case(make_case, people, notary_office) -> Any:
             notary_office=notary_office,
             case_number=f"（2025）渝0105民初{next(_numbers)}号",
         )
+        # The lawyer acts for the party in this case (委托诉讼代理人).
+        Agent.objects.create(
+            case=case,
+            party=people["party"],
+            lawyer=u[Role.LAWYER],
+            law_firm="重庆某律师事务所",
+            authority=AgentAuthority.SPECIAL,
+        )
+        return case
 
     return make
 

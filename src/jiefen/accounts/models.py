@@ -103,6 +103,7 @@ class Role(models.TextChoices):
     ENFORCEMENT_OFFICER = "enforcement_officer", "执行员"
     NOTARY = "notary", "公证员"
     DEFENDANT = "defendant", "当事人（被告）"
+    LAWYER = "lawyer", "律师（诉讼代理人）"
     PLATFORM_ADMIN = "platform_admin", "平台管理员"
 
 

@@ -26,7 +26,9 @@ from jiefen.accounts.models import Role, User
 from jiefen.cases.models import Case, Series
 from jiefen.docket.models import FilingJob
 from jiefen.documents.models import RecipientRole, StoredDocument
+from jiefen.hearings.models import Answer, Finding, Hearing, HearingSession, Transcript
 from jiefen.intake.models import Batch
+from jiefen.judgments.models import DecisionState, Judgment
 from jiefen.mediation.models import (
     Agreement,
     EnforcementDraft,
@@ -76,6 +78,9 @@ def visible_cases(who: AnyUser) -> QuerySet[Case]:
             if user.party_id is None:
                 return cases.none()
             return cases.filter(case_parties__party_id=user.party_id).distinct()
+        case Role.LAWYER:
+            # A lawyer sees the cases of the parties they act for (委托诉讼代理人).
+            return cases.filter(agents__lawyer=user).distinct()
     return cases.none()
 
 
@@ -211,6 +216,61 @@ def visible_service_jobs(who: AnyUser) -> QuerySet[ServiceJob]:
     return jobs.none()
 
 
+def visible_sessions(who: AnyUser) -> QuerySet[HearingSession]:
+    """Hearing sessions: the court's judges and clerks see their court's calendar; anyone else
+    the sessions of the hearings of their visible cases."""
+    sessions = HearingSession.objects.all()
+    user = _active(who)
+    if user is None:
+        return sessions.none()
+    if user.role == Role.PLATFORM_ADMIN:
+        return sessions
+    if user.role in (Role.CLERK, Role.JUDGE):
+        return sessions.filter(court_id=user.organisation_id)
+    return sessions.filter(hearings__in=visible_hearings(user).values("pk")).distinct()
+
+
+def visible_hearings(who: AnyUser) -> QuerySet[Hearing]:
+    return _of_visible_cases(who, Hearing.objects.all(), "case")
+
+
+def visible_answers(who: AnyUser) -> QuerySet[Answer]:
+    """Answers of visible cases; a party sees only their own, a lawyer those of the parties
+    they act for (not a co-defendant's)."""
+    answers = _of_visible_cases(who, Answer.objects.all(), "case")
+    user = _active(who)
+    if user is not None and user.role == Role.DEFENDANT:
+        answers = answers.filter(party_id=user.party_id or 0)
+    if user is not None and user.role == Role.LAWYER:
+        answers = answers.filter(party__agents__lawyer=user, case__agents__lawyer=user).distinct()
+    return answers
+
+
+# The judge's working record (findings, transcript drafts) belongs to the court until decided.
+_COURT_RECORD = frozenset({Role.JUDGE, Role.CLERK, Role.PLATFORM_ADMIN})
+
+
+def visible_findings(who: AnyUser) -> QuerySet[Finding]:
+    user = _active(who)
+    if user is None or user.role not in _COURT_RECORD:
+        return Finding.objects.none()
+    return _of_visible_cases(user, Finding.objects.all(), "case")
+
+
+def visible_transcripts(who: AnyUser) -> QuerySet[Transcript]:
+    """Transcripts: the court's staff; the parties and their lawyers, to read and sign them."""
+    return _of_visible_cases(who, Transcript.objects.all(), "hearing__case")
+
+
+def visible_judgments(who: AnyUser) -> QuerySet[Judgment]:
+    """Decisions of visible cases; outside the court only once pronounced (never a draft)."""
+    judgments = _of_visible_cases(who, Judgment.objects.all(), "case")
+    user = _active(who)
+    if user is not None and user.role not in _COURT_RECORD:
+        judgments = judgments.exclude(state__in=[DecisionState.DRAFT, DecisionState.SIGNED])
+    return judgments
+
+
 def _one[M: Model](qs: QuerySet[M], pk: object, message: str) -> M:
     try:
         return qs.get(pk=pk)
@@ -280,6 +340,32 @@ def service_job_for(who: AnyUser, job_id: object) -> ServiceJob:
     )
 
 
+def session_for(who: AnyUser, session_id: object) -> HearingSession:
+    return _one(
+        visible_sessions(who).select_related("courtroom", "judge", "series"),
+        session_id,
+        "庭审场次不存在或无权查看",
+    )
+
+
+def hearing_for(who: AnyUser, hearing_id: object) -> Hearing:
+    return _one(
+        visible_hearings(who).select_related("case", "session", "session__courtroom"),
+        hearing_id,
+        "庭审不存在或无权查看",
+    )
+
+
+def answer_for(who: AnyUser, answer_id: object) -> Answer:
+    return _one(
+        visible_answers(who).select_related("case", "party"), answer_id, "答辩不存在或无权查看"
+    )
+
+
+def judgment_for(who: AnyUser, judgment_id: object) -> Judgment:
+    return _one(visible_judgments(who).select_related("case"), judgment_id, "文书不存在或无权查看")
+
+
 def batch_for(who: AnyUser, batch_id: object) -> Batch:
     return _one(visible_batches(who), batch_id, "批次不存在或无权查看")
 
@@ -290,6 +376,8 @@ DESKS: dict[str, frozenset[str]] = {
     "filing": frozenset({Role.CLERK, Role.PLATFORM_ADMIN}),
     "intake": frozenset({Role.BANK_AGENT, Role.CLERK, Role.PLATFORM_ADMIN}),
     "service": frozenset({Role.CLERK, Role.JUDGE, Role.PLATFORM_ADMIN}),
+    "hearings": frozenset({Role.JUDGE, Role.CLERK, Role.PLATFORM_ADMIN}),
+    "judgments": frozenset({Role.JUDGE, Role.CLERK, Role.PLATFORM_ADMIN}),
 }
 
 
@@ -310,6 +398,14 @@ def party_user(who: AnyUser) -> User:
     """The signed-in party (被告/担保人) with their party record; else the page does not exist."""
     user = _active(who)
     if user is None or user.role != Role.DEFENDANT or user.party_id is None:
+        raise Http404("页面不存在")
+    return user
+
+
+def lawyer_user(who: AnyUser) -> User:
+    """The signed-in lawyer (诉讼代理人); else the page does not exist."""
+    user = _active(who)
+    if user is None or user.role != Role.LAWYER:
         raise Http404("页面不存在")
     return user
 
@@ -417,6 +513,64 @@ ABILITIES: dict[str, Ability] = {
         "接收送达回执",
         frozenset({SYSTEM}),
         "Gateway and postal receipts arrive machine to machine, authenticated by their signature.",
+    ),
+    "hearings.schedule": Ability(
+        "排期开庭",
+        frozenset({Role.JUDGE, Role.CLERK, SYSTEM}),
+        "The judge fixes hearing dates (民诉法 Art. 139) through the clerk; the sweep reschedules "
+        "a hearing that would come before a late-served defendant's periods end.",
+    ),
+    "hearings.appoint_agent": Ability(
+        "登记委托诉讼代理人",
+        frozenset({Role.DEFENDANT, Role.CLERK}),
+        "A party appoints a lawyer with a power of attorney (民诉法 Arts. 61-62); the clerk "
+        "registers one handed in on paper.",
+    ),
+    "hearings.answer": Ability(
+        "提交答辩状",
+        frozenset({Role.DEFENDANT, Role.LAWYER}),
+        "The defendant answers the complaint element by element (民诉法 Art. 128), or their lawyer.",
+    ),
+    "hearings.record": Ability(
+        "记录庭审",
+        frozenset({Role.JUDGE, Role.CLERK}),
+        "The clerk records the hearing (民诉法 Art. 150); the judge conducts it.",
+    ),
+    "hearings.find": Ability(
+        "认定要素事实",
+        frozenset({Role.JUDGE}),
+        "Findings of fact are the judge's alone.",
+    ),
+    "hearings.edit_transcript": Ability(
+        "校对笔录",
+        frozenset({Role.CLERK}),
+        "The clerk keeps and corrects the transcript (民诉法 Art. 150).",
+    ),
+    "hearings.sign_transcript": Ability(
+        "签名确认笔录",
+        frozenset({Role.JUDGE, Role.CLERK, Role.BANK_AGENT, Role.DEFENDANT, Role.LAWYER, SYSTEM}),
+        "Participants read and sign the transcript (民诉法 Art. 150); a one-time code sent to "
+        "the participant authenticates a signature given on the court's terminal.",
+    ),
+    "judgments.draft": Ability(
+        "生成裁判文书",
+        frozenset({Role.JUDGE}),
+        "The judge drafts the decisions of the cases heard, a series at a time.",
+    ),
+    "judgments.sign": Ability(
+        "签发裁判文书",
+        frozenset({Role.JUDGE}),
+        "The judge reviews, edits and signs the decision (民诉法 Art. 155).",
+    ),
+    "judgments.apply_withdrawal": Ability(
+        "申请撤诉",
+        frozenset({Role.BANK_AGENT}),
+        "The claimant applies to withdraw; the court rules on it (民诉法 Art. 148).",
+    ),
+    "judgments.record_appeal": Ability(
+        "登记上诉",
+        frozenset({Role.CLERK}),
+        "A paper appeal handed in at the court is registered by the clerk (民诉法 Art. 173).",
     ),
     "intake.submit_batch": Ability(
         "提交批量数据",

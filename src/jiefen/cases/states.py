@@ -263,18 +263,31 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "schedule_hearing",
         "排期开庭",
-        (State.FILED, State.SERVED),
+        (State.SERVED,),
         State.HEARING_SCHEDULED,
-        "Hearing date fixed and summons issued (民诉法 Art. 139).",
+        "Hearing date fixed after every defendant's answer and evidence periods, within the "
+        "procedure's time limit, and summons served (民诉法 Arts. 128, 139, 152, 164).",
         _has_judge,
-        actors=frozenset({Role.JUDGE, Role.CLERK}),
+        # The judge or clerk confirms a series' dates; the sweep confirms or moves them once
+        # every party is served.
+        actors=frozenset({Role.JUDGE, Role.CLERK, SYSTEM}),
+    ),
+    Transition(
+        "reschedule_hearing",
+        "改期开庭",
+        (State.HEARING_SCHEDULED,),
+        State.HEARING_SCHEDULED,
+        "A changed hearing date: a new summons is issued and served (民诉法 Art. 139; 民诉解释 "
+        "Art. 227).",
+        actors=frozenset({Role.JUDGE, Role.CLERK, SYSTEM}),
     ),
     Transition(
         "hold_hearing",
         "开庭审理",
         (State.HEARING_SCHEDULED,),
         State.HEARD,
-        "Element-based hearing held, in default if the defendant was served and absent.",
+        "Element-based hearing held, in default only if the absent defendant's summons was served "
+        "(民诉法 Art. 147).",
         actors=_JUDGE,
     ),
     Transition(
@@ -282,7 +295,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         "宣判",
         (State.HEARD,),
         State.JUDGED,
-        "Judgment pronounced (民诉法 Art. 151).",
+        "Signed judgment pronounced and sent to the parties (民诉法 Art. 151).",
+        actors=_JUDGE,
+    ),
+    Transition(
+        "mediate_in_court",
+        "法庭调解",
+        (State.HEARING_SCHEDULED, State.HEARD),
+        State.JUDGED,
+        "In-court mediation: a 民事调解书, effective once every party has signed for it "
+        "(民诉法 Art. 100); fee halved (办法 Art. 15).",
         actors=_JUDGE,
     ),
     Transition(
@@ -290,15 +312,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         "上诉",
         (State.JUDGED,),
         State.APPEALED,
-        "A party appeals within the appeal period (民诉法 Art. 171).",
-        actors=frozenset({Role.DEFENDANT, Role.BANK_AGENT}),
+        "A party appeals within its own appeal period (民诉法 Arts. 171, 286).",
+        # The party or its lawyer online; the clerk registers a paper appeal.
+        actors=frozenset({Role.DEFENDANT, Role.LAWYER, Role.BANK_AGENT, Role.CLERK}),
     ),
     Transition(
         "take_effect",
         "判决生效",
         (State.JUDGED,),
         State.EFFECTIVE,
-        "The appeal period passed without appeal (民诉法 Art. 171).",
+        "Every party's appeal period passed without appeal (民诉法 Art. 171), or every party "
+        "signed for the mediation document (Art. 100).",
         actors=frozenset({SYSTEM}),
     ),
     Transition(
@@ -306,8 +330,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         "撤诉",
         (State.FILED, State.SERVED, State.HEARING_SCHEDULED, State.HEARD),
         State.WITHDRAWN,
-        "Claimant withdraws; fee halved (办法 Art. 15).",
-        actors=frozenset({Role.BANK_AGENT, Role.JUDGE}),
+        "The court's ruling allows the claimant's withdrawal (民诉法 Art. 148); fee halved "
+        "(办法 Art. 15).",
+        actors=_JUDGE,
     ),
     Transition(
         "apply_enforcement",

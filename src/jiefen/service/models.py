@@ -44,8 +44,18 @@ class Stage(models.TextChoices):
     PUBLIC_NOTICE = "public_notice", "公告送达"
 
 
+class Purpose(models.TextChoices):
+    """What a service delivers: the filing packet, or a later document of the case."""
+
+    FILING = "filing", "起诉材料（应诉通知书、传票等）"
+    SUMMONS = "summons", "传票（改期开庭）"
+    JUDGMENT = "judgment", "民事判决书"
+    MEDIATION = "mediation", "民事调解书"
+    RULING = "ruling", "民事裁定书"
+
+
 class Service(models.Model):
-    """The filing packet of one case served on one party."""
+    """One signed document packet of one case served on one party (the filing packet first)."""
 
     class State(models.TextChoices):
         IN_PROGRESS = "in_progress", "送达中"
@@ -58,6 +68,9 @@ class Service(models.Model):
         on_delete=models.PROTECT,
         related_name="services",
         verbose_name="送达文书（签章文书包）",
+    )
+    purpose = models.CharField(
+        "送达内容", max_length=12, choices=Purpose.choices, default=Purpose.FILING
     )
     state = models.CharField(
         "送达状态", max_length=12, choices=State.choices, default=State.IN_PROGRESS
@@ -88,7 +101,9 @@ class Service(models.Model):
         verbose_name = "送达"
         verbose_name_plural = "送达"
         constraints = [
-            models.UniqueConstraint(fields=["case", "party"], name="one_service_per_party")
+            models.UniqueConstraint(
+                fields=["case", "party", "packet"], name="one_service_per_party_and_packet"
+            )
         ]
         indexes = [models.Index(fields=["state", "stage"])]
 

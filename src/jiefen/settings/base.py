@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "jiefen.docket",
     "jiefen.documents",
     "jiefen.service",
+    "jiefen.hearings",
+    "jiefen.judgments",
     "jiefen.stats",
     "jiefen.web",
     "jiefen.demo",
