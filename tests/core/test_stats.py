@@ -37,4 +37,8 @@ def test_stats_has_a_service_section_even_before_any_service():
         },
         "public_notice": 0,
         "escalated": 0,
+        "by_purpose": {
+            purpose: {"services": 0, "served": 0}
+            for purpose in ("filing", "summons", "judgment", "mediation", "ruling")
+        },
     }

@@ -88,3 +88,33 @@ def test_four_sweeps_at_once_retry_each_failed_attempt_once(
     assert retries.count() == len(sms)  # one second try each, not four
     sent = gateway.inbox.query(None, 100)
     assert len(sent) == 2 * len(sms)  # the first tries and one retry each
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_workers_serving_the_same_judgment_at_once_open_one_service(
+    filed: Any, clerk: Any, gateway: Any
+) -> None:
+    from django.utils import timezone as tz
+
+    from jiefen.documents.actions import issue_document
+    from jiefen.documents.context import case_context
+    from jiefen.service.actions import serve_documents
+    from jiefen.service.models import Purpose
+
+    case = filed()
+    recipient = case_context(case, issued_on=tz.localdate())["defendants"][0]
+    doc = issue_document(
+        case,
+        "summons",
+        recipient=recipient,
+        context={"hearing": {"when": "2099年1月5日09:00", "place": "第一法庭"}},
+        by=clerk,
+        issued_for="hearing:concurrent",
+    )
+    queued, errors = _in_parallel(lambda: serve_documents([doc], purpose=Purpose.JUDGMENT, by=None))
+    assert errors == []
+    service = Service.objects.get(packet=doc)  # one service, whoever came first
+    first = sorted(service.attempts.values_list("pk", flat=True))
+    assert sorted(map(sorted, queued)) == [[], [], [], first]
+    assert sorted(service.attempts.values_list("channel", flat=True)) == ["portal", "sms"]
+    assert service.events.filter(kind="queued").count() == 1

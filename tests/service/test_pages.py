@@ -275,5 +275,8 @@ def test_stats_json_has_the_service_section(filed: Any, clerk: User, gateway: An
         "by_channel",
         "public_notice",
         "escalated",
+        "by_purpose",
     }
     assert section["attempts"] == 2 and section["served"] == 0
+    assert section["by_purpose"]["filing"] == {"services": 1, "served": 0}
+    assert section["by_purpose"]["judgment"] == {"services": 0, "served": 0}

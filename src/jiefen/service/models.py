@@ -1,6 +1,9 @@
 """Service (送达) data: what is served on whom, each try on each channel, receipts and events.
 
-- `Service`: the filing packet of one case served on one party (被告 / 保证人). Its `stage` says
+- `Service`: one signed document of one case served on one party (被告 / 保证人): the filing
+  packet first, then any later document (`purpose`: a re-issued summons, the judgment, a 调解书,
+  a 裁定书; `actions.serve_documents`). Only the filing packet's service starts the answer and
+  evidence periods and moves the case to 已送达. Its `stage` says
   how far escalation went (electronic → post → public notice); `served_on` is set only from an
   attempt whose legal effect `jiefen.law.service` confirms — nothing is ever marked served
   otherwise.

@@ -30,7 +30,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import CharField, Exists, Max, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -432,8 +433,11 @@ def issue_missing_proofs(limit: int = 200, *, by: User | None = None) -> int:
 
     A service whose proof fails to render is logged and left for the next sweep.
     """
+    # One proof per service (a party served the filing packet and later a judgment has two).
     proofs = StoredDocument.objects.filter(
-        case_id=OuterRef("case_id"), party_id=OuterRef("party_id"), kind__in=PROOF_KINDS
+        case_id=OuterRef("case_id"),
+        kind__in=PROOF_KINDS,
+        issued_for=Concat(Value("service:"), Cast(OuterRef("pk"), CharField())),
     )
     todo = list(
         Service.objects.filter(state=Service.State.SERVED, served_by__isnull=False)

@@ -8,6 +8,7 @@ asks `jiefen.law.service`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -31,6 +32,7 @@ from jiefen.service.models import (
     AttemptState,
     Channel,
     EventKind,
+    Purpose,
     Service,
     ServiceAttempt,
     ServiceEvent,
@@ -111,8 +113,9 @@ class Dashboard:
 def dashboard(user: User, *, today: date | None = None, limit: int = 50) -> Dashboard:
     """送达看板: attempts per channel, services by state, running public notices, what to schedule.
 
-    "可排期开庭" are cases whose every party is served and whose every answer period (民诉法
-    Art. 128: 15 days after service; 30 days by public notice, Art. 95) has ended before today.
+    "可排期开庭" are served cases whose every party is served the filing packet and whose every
+    answer period (民诉法 Art. 128: 15 days after service; 30 days by public notice, Art. 95) has
+    ended before today. The counts by state cover every service (filing and later documents).
     "须改期" are served services whose hearing falls inside an answer or evidence period.
     """
     day = today or timezone.localdate()
@@ -162,15 +165,16 @@ def dashboard(user: User, *, today: date | None = None, limit: int = 50) -> Dash
         .select_related("service__case", "service__party")
         .order_by("-published_on", "-pk")[:limit]
     )
+    filing = Q(services__purpose=Purpose.FILING)
     ready = (
         visible_cases(user)
-        .filter(services__isnull=False)
+        .filter(state=State.SERVED, services__purpose=Purpose.FILING)
         .annotate(
-            open=Count("services", filter=~Q(services__state=Service.State.SERVED)),
-            last_answer=Max("services__answer_ends"),
+            open=Count("services", filter=filing & ~Q(services__state=Service.State.SERVED)),
+            unknown=Count("services", filter=filing & Q(services__answer_ends__isnull=True)),
+            last_answer=Max("services__answer_ends", filter=filing),
         )
-        .filter(open=0, last_answer__lt=day)
-        .exclude(services__answer_ends__isnull=True)
+        .filter(open=0, unknown=0, last_answer__lt=day)
         .order_by("last_answer", "pk")
     )
     reschedule = list(
@@ -277,7 +281,8 @@ def stats_section() -> dict[str, Any]:
     `success_rate` is served services / services (a float rounded to 4 decimals, like the
     mediation section's; 0.0 when nothing was opened yet); `by_channel` counts the attempts of
     each channel and the services whose effective attempt was on that channel; `escalated` the
-    services that left e-service (to post or public notice).
+    services that left e-service (to post or public notice); `by_purpose` the services opened
+    and served for each purpose (every purpose listed, 0 when none).
     """
     services = Service.objects.count()
     served = Service.objects.filter(state=Service.State.SERVED).count()
@@ -298,4 +303,37 @@ def stats_section() -> dict[str, Any]:
         },
         "public_notice": tried.get(Channel.PUBLIC_NOTICE, 0),
         "escalated": Service.objects.filter(events__kind=EventKind.ESCALATED).distinct().count(),
+        "by_purpose": _by_purpose(),
     }
+
+
+def _by_purpose() -> dict[str, dict[str, int]]:
+    """Services opened and served for each purpose (filing packet, summons, judgment, …)."""
+    counts = {value: {"services": 0, "served": 0} for value in Purpose.values}
+    for purpose, services, served in (
+        Service.objects.values_list("purpose")
+        .annotate(n=Count("pk"), s=Count("pk", filter=Q(state=Service.State.SERVED)))
+        .order_by()
+    ):
+        counts[purpose] = {"services": services, "served": served}
+    return counts
+
+
+def served_on(case_ids: Iterable[int], purpose: str) -> dict[tuple[int, int], date | None]:
+    """(case id, party id) → the service date of the latest service of `purpose` on that party.
+
+    The latest service (the highest id: a re-issued summons, a corrected judgment served again)
+    is the one that counts; None while it has not taken effect. Parties never served for that
+    purpose are absent. Periods that run from service (answer, appeal: 民诉法 Art. 171) read
+    their start here.
+    """
+    ids = sorted(set(case_ids))
+    result: dict[tuple[int, int], date | None] = {}
+    for i in range(0, len(ids), 900):
+        for case_id, party_id, day in (
+            Service.objects.filter(case_id__in=ids[i : i + 900], purpose=purpose)
+            .order_by("pk")
+            .values_list("case_id", "party_id", "served_on")
+        ):
+            result[(case_id, party_id)] = day  # later rows overwrite earlier ones
+    return result

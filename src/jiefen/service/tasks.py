@@ -18,3 +18,11 @@ def service_sweep_task(timestamp: int | None = None) -> dict[str, int]:
     from jiefen.service.actions import sweep
 
     return sweep()
+
+
+@task()
+def dispatch_attempts_task(attempt_ids: list[int]) -> int:
+    """Send the first attempts of documents served after filing (`actions.serve_documents`)."""
+    from jiefen.service.actions import dispatch
+
+    return dispatch(attempt_ids=attempt_ids)

@@ -39,7 +39,7 @@ from jiefen.service.actions import (
     record_scanned_receipt,
     start_service,
 )
-from jiefen.service.messages import SERVED_DOCUMENTS
+from jiefen.service.messages import served_what
 from jiefen.service.models import ServiceAttempt
 
 MAX_SCAN = 20 * 1024 * 1024
@@ -260,7 +260,7 @@ def link_page(request: HttpRequest, token: str) -> HttpResponse:
             "attempt": attempt,
             "service": attempt.service,
             "case": attempt.service.case,
-            "served": SERVED_DOCUMENTS,
+            "served": served_what(attempt.service),
             "identified": identified,
             "documents": selectors.served_documents(attempt.service) if identified else [],
             "token": token,

@@ -1,6 +1,6 @@
 """The only writers of service data (rule 2): opening, sending, receipts, reads, the sweep.
 
-Split by job: `opening` (services and their first attempts), `dispatch` (sending due attempts),
+Split by job: `opening` (services and their first attempts), `serving` (documents after the filing), `dispatch` (sending due attempts),
 `receipts` (gateway and postal receipts, scanned 回执), `reads` (read evidence), `settlement`
 (legal effect, deadlines, the case's `serve` move), `escalation` (the periodic sweep) and
 `jobs` (批量送达) with `progress` (its counts).
@@ -15,6 +15,7 @@ from jiefen.service.actions.opening import open_services
 from jiefen.service.actions.progress import refresh_job
 from jiefen.service.actions.reads import attempt_for_link, record_party_read, record_read
 from jiefen.service.actions.receipts import record_receipts, record_scanned_receipt
+from jiefen.service.actions.serving import serve_documents
 from jiefen.service.actions.settlement import settle
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "record_scanned_receipt",
     "refresh_job",
     "run_service_job",
+    "serve_documents",
     "settle",
     "start_service",
     "sweep",

@@ -33,6 +33,8 @@ from jiefen.service.messages import (
     email_text,
     link_url,
     new_link,
+    portal_text,
+    post_text,
     public_notice_text,
     sms_text,
 )
@@ -106,7 +108,7 @@ def _send(ids: list[int], at: datetime, law: Law) -> None:
         a.sent_at = at
         if a.channel == Channel.PORTAL:
             a.state, a.delivered_at = AttemptState.DELIVERED, at
-            a.message = f"{a.service.packet.title}等诉讼文书已放入当事人文书收件箱"
+            a.message = portal_text(a.service)
             events.append(
                 event(a.service, EventKind.DELIVERED, at, attempt=a, note="文书已放入平台收件箱")
             )
@@ -195,7 +197,7 @@ def _seal_notice(attempt: ServiceAttempt, at: datetime) -> None:
 
 def _message(a: ServiceAttempt) -> Message:
     if a.channel == Channel.POST:
-        a.message = f"{a.service.packet.title}等诉讼文书（法院专递）"
+        a.message = post_text(a.service)
         return Message(
             "post", a.address, a.message, recipient=a.service.party.name, reference=str(a.pk)
         )

@@ -10,7 +10,10 @@ Every step is read from the attempts' states and times (domain data, not queue s
 3. a service in post whose mailing came back (and did not take effect) or brought no receipt
    within the post wait falls back to public notice; in summary procedure or small claims the
    case is first converted to ordinary procedure (民诉解释 Arts. 140, 258) with the fee notice for
-   the difference;
+   the difference — for the filing packet only (a judgment of a tried case is published as it
+   is; a re-issued summons in such a case waits for the judge's conversion); a 调解书 is never
+   published: it takes effect only when the party signs for it (民诉法 Art. 102), so the clerk
+   is told instead;
 4. every open service is settled again (a public notice period ends, a read arrived);
 5. the sealed proofs of services just served are issued (a bounded number per run).
 
@@ -47,6 +50,7 @@ from jiefen.service.models import (
     AttemptState,
     Channel,
     EventKind,
+    Purpose,
     Service,
     ServiceAttempt,
     Stage,
@@ -242,10 +246,31 @@ def _escalate_chunk(ids: list[int], at: datetime, law: Law) -> tuple[int, int]:
     return to_post, len(notices)
 
 
+MEDIATION_NOT_PUBLISHED = (
+    "调解书须经当事人签收方生效，不适用公告送达（民诉法第一百条、第一百零二条），请另行安排直接送达"
+)
+SUMMONS_NOT_PUBLISHED = (
+    "适用简易程序或小额诉讼程序的案件不适用公告送达，须由法官裁定转为普通程序后方可公告送达传票"
+    "（民诉解释第一百四十条）"
+)
+
+
+def _hold(service: Service, at: datetime, note: str) -> None:
+    """Tell the clerk once why this document is not published."""
+    if not service.events.filter(kind=EventKind.ESCALATED, note=note).exists():
+        save_events([event(service, EventKind.ESCALATED, at, note=note)])
+
+
 def _publish(service: Service, at: datetime, law: Law) -> None:
     """Queue the public notice; convert the case to ordinary procedure first where required."""
     case = Case.objects.select_related("court", "institution").get(pk=service.case_id)
-    if not public_notice_allowed(case.procedure):
+    if service.purpose == Purpose.MEDIATION:
+        _hold(service, at, MEDIATION_NOT_PUBLISHED)
+        return
+    if service.purpose == Purpose.SUMMONS and not public_notice_allowed(case.procedure):
+        _hold(service, at, SUMMONS_NOT_PUBLISHED)  # converting a scheduled case is the judge's
+        return
+    if service.purpose == Purpose.FILING and not public_notice_allowed(case.procedure):
         from jiefen.docket.conversion import convert_to_ordinary
 
         try:

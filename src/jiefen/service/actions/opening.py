@@ -26,6 +26,7 @@ from jiefen.service.addresses import Address, PartyAddresses, addresses_of
 from jiefen.service.models import (
     AttemptState,
     EventKind,
+    Purpose,
     Service,
     ServiceAttempt,
     ServiceJob,
@@ -70,7 +71,7 @@ def open_services(
 ) -> list[int]:
     """Open the service of each filed case's parties; return the ids of the attempts queued.
 
-    Parties with a service already are left alone (a re-run queues nothing twice). Cases not in
+    Parties with a filing service already are left alone (a re-run queues nothing twice). Cases not in
     the acting user's scope or not filed are skipped.
     """
     require(by, "service.serve_series")
@@ -97,7 +98,9 @@ def open_services(
         ).only("pk", "case_id", "party_id")
     }
     existing = set(
-        Service.objects.filter(case_id__in=[c.pk for c in cases]).values_list("case_id", "party_id")
+        Service.objects.filter(
+            case_id__in=[c.pk for c in cases], purpose=Purpose.FILING
+        ).values_list("case_id", "party_id")
     )
     links = [
         cp

@@ -2,9 +2,11 @@
 
 For each open service, every attempt's effect is computed by `jiefen.law.service` and kept on
 the attempt (effective, service date, the reason in words). The service is served on the
-earliest date any attempt took effect — never otherwise. The service date then starts the
-answer period and the evidence period; a hearing set on or before their end is flagged for
-rescheduling. A case whose every party is served moves to 已送达 (`serve`, by the system).
+earliest date any attempt took effect — never otherwise. For the filing packet the service date
+then starts the answer period and the evidence period; a hearing set on or before their end is
+flagged for rescheduling. A case whose every party is served the filing packet moves to 已送达
+(`serve`, by the system). A later document (summons, judgment, 调解书, 裁定书) only gets its
+service date: what it starts (an appeal period, a hearing's notice) is its own stage's business.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from jiefen.law.errors import LawError
 from jiefen.law.service import deadlines_after_service, earliest_effect, hearing_too_early
 from jiefen.service.actions.common import Law, event, local_day, now_or, save_events, update_rows
 from jiefen.service.actions.progress import refresh_job
-from jiefen.service.models import AttemptState, EventKind, Service, ServiceAttempt
-from jiefen.service.rules import effect_of
+from jiefen.service.models import AttemptState, EventKind, Purpose, Service, ServiceAttempt
+from jiefen.service.rules import effect_of, procedure_for
 
 
 def settle(
@@ -75,7 +77,7 @@ def _settle_chunk(ids: list[int], at: datetime, today: date, law: Law) -> list[i
                         a,
                         effect_of(
                             a,
-                            s.case.procedure,
+                            procedure_for(s),
                             calendar=law.calendar,
                             params=law.params,
                             as_of=today,
@@ -145,8 +147,9 @@ def _settle_chunk(ids: list[int], at: datetime, today: date, law: Law) -> list[i
 
 
 def _deadlines(service: Service, law: Law) -> None:
+    """The answer and evidence periods run from the service of the filing packet only."""
     filing = getattr(service.case, "filing", None)
-    if filing is None or service.served_on is None:
+    if filing is None or service.served_on is None or service.purpose != Purpose.FILING:
         return
     d = deadlines_after_service(
         service.served_on,
@@ -155,12 +158,15 @@ def _deadlines(service: Service, law: Law) -> None:
         params=law.params,
     )
     service.answer_ends, service.evidence_ends = d.answer_ends, d.evidence_ends
-    service.reschedule_hearing = hearing_too_early(timezone.localtime(filing.hearing_at).date(), d)
+    hearing_at = getattr(filing, "hearing_at", None)
+    service.reschedule_hearing = hearing_at is not None and hearing_too_early(
+        timezone.localtime(hearing_at).date(), d
+    )
     service.updated_at = timezone.now()
 
 
 def serve_cases(case_ids: Sequence[int]) -> list[int]:
-    """Move to 已送达 the filed cases among these whose every party is served."""
+    """Move to 已送达 the filed cases among these whose every party is served the filing packet."""
     if not case_ids:
         return []
     parties: dict[int, int] = defaultdict(int)
@@ -170,7 +176,10 @@ def serve_cases(case_ids: Sequence[int]) -> list[int]:
         parties[case_id] += 1
     served: dict[int, list[object]] = defaultdict(list)
     for case_id, served_on in Service.objects.filter(
-        case_id__in=list(case_ids), state=Service.State.SERVED, case__state=State.FILED
+        case_id__in=list(case_ids),
+        state=Service.State.SERVED,
+        purpose=Purpose.FILING,
+        case__state=State.FILED,
     ).values_list("case_id", "served_on"):
         served[case_id].append(served_on)
     ready = [pk for pk, dates in served.items() if len(dates) >= parties[pk]]
