@@ -82,7 +82,10 @@ def _holiday_calendar_through_next_year(request: Any) -> None:
 
 @pytest.fixture
 def court(db: Any) -> Organisation:
-    return Organisation.objects.create(
+    """The court, with two courtrooms (filing books hearings and refuses a court without one)."""
+    from jiefen.hearings.models import Courtroom
+
+    court = Organisation.objects.create(
         code="渝0105",
         name="重庆市江北区人民法院",
         kind=OrganisationKind.COURT,
@@ -90,6 +93,13 @@ def court(db: Any) -> Organisation:
         division_code="500105",
         province="重庆",
     )
+    for name in COURTROOMS:
+        Courtroom.objects.create(court=court, name=name)
+    return court
+
+
+# The court fixture's courtrooms (tests that make their own use other names).
+COURTROOMS = ("第十一法庭", "第十二法庭")
 
 
 @pytest.fixture

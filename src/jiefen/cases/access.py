@@ -23,10 +23,10 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from jiefen.accounts.models import Role, User
-from jiefen.cases.models import Case, Series
+from jiefen.cases.models import Case, CaseParty, Party, PartyRole, Series
 from jiefen.docket.models import FilingJob
 from jiefen.documents.models import RecipientRole, StoredDocument
-from jiefen.hearings.models import Answer, Finding, Hearing, HearingSession, Transcript
+from jiefen.hearings.models import Agent, Answer, Finding, Hearing, HearingSession, Transcript
 from jiefen.intake.models import Batch
 from jiefen.judgments.models import DecisionState, Judgment
 from jiefen.mediation.models import (
@@ -402,6 +402,47 @@ def party_user(who: AnyUser) -> User:
     return user
 
 
+def answering_user(who: AnyUser) -> User:
+    """The signed-in party (被告/担保人) or lawyer, who may answer; else the page does not exist."""
+    user = _active(who)
+    if user is not None and user.role == Role.LAWYER:
+        return user
+    return party_user(who)
+
+
+def is_lawyer(who: AnyUser) -> bool:
+    user = _active(who)
+    return user is not None and user.role == Role.LAWYER
+
+
+def answering_party(user: User, case_id: object) -> tuple[Case, Party]:
+    """The case and the party `user` answers for in it: their own party (a defendant or a
+    guarantor of the case), or the party a lawyer acts for (`Agent`). 404 otherwise."""
+    case = case_for(user, case_id)
+    if user.role == Role.LAWYER:
+        agent = Agent.objects.filter(case=case, lawyer=user).select_related("party").first()
+        if agent is None:
+            raise Http404("案件不存在或无权查看")
+        return case, agent.party
+    cp = (
+        CaseParty.objects.filter(
+            case=case,
+            party_id=user.party_id or 0,
+            role__in=[PartyRole.DEFENDANT, PartyRole.GUARANTOR],
+        )
+        .select_related("party")
+        .first()
+    )
+    if cp is None:
+        raise Http404("案件不存在或无权查看")
+    return case, cp.party
+
+
+def find_lawyer(username: str) -> User | None:
+    """An active lawyer account by username (a party names the lawyer they appoint)."""
+    return User.objects.filter(username=username, role=Role.LAWYER, is_active=True).first()
+
+
 def lawyer_user(who: AnyUser) -> User:
     """The signed-in lawyer (诉讼代理人); else the page does not exist."""
     user = _active(who)
@@ -496,7 +537,7 @@ ABILITIES: dict[str, Ability] = {
     ),
     "service.serve_series": Ability(
         "批量送达",
-        frozenset({Role.CLERK, Role.PLATFORM_ADMIN}),
+        frozenset({Role.CLERK, Role.PLATFORM_ADMIN, SYSTEM}),
         "Service of the court's documents is the registry's work (民诉法 Art. 87 ff.), the clerk's.",
     ),
     "service.record_receipt": Ability(

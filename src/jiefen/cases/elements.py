@@ -442,3 +442,98 @@ def complaint_elements(case: Case) -> list[ElementRow]:
             )
         )
     return rows
+
+
+# =============================================================================================
+# The answer catalogue (要素式答辩状, 2025 texts): the answer items in template order, each
+# mapped to the complaint element it answers. "exemption" is 有无其他免责/减责事由 (it answers
+# the claim as a whole); "answer_basis", "other_notes" are free text and "evidence" the
+# answer's evidence list (files). Where the complaint has an element the answer template does
+# not ask about (e.g. 诉讼费用), there is no answer item: the court decides costs by law.
+# =============================================================================================
+
+
+@dataclass(frozen=True)
+class AnswerElement:
+    key: (
+        str  # a complaint element key, or "exemption" / "answer_basis" / "other_notes" / "evidence"
+    )
+    section: str  # CLAIMS (答辩事项和依据) or FACTS (事实和理由)
+    label: str  # as the template asks it, e.g. "对本金有无异议"
+
+
+ANSWER_SECTION_TITLES = {
+    CLAIMS: "答辩事项和依据（对原告诉讼请求的确认或者异议）",
+    FACTS: "事实和理由（对起诉状事实与理由的确认或者异议）",
+}
+# Items that are not 无异议 / 有异议 choices but free text (and files) of the answer.
+ANSWER_TEXT_KEYS = frozenset({"answer_basis", "other_notes", "evidence"})
+
+_ANSWER_TAIL: tuple[AnswerElement, ...] = (
+    AnswerElement("exemption", FACTS, "有无其他免责/减责事由"),
+    AnswerElement("answer_basis", FACTS, "答辩依据（合同约定、法律规定）"),
+    AnswerElement("other_notes", FACTS, "其他需要说明的内容"),
+    AnswerElement("evidence", FACTS, "证据清单"),
+)
+
+FINANCIAL_LOAN_ANSWER_2025: tuple[AnswerElement, ...] = (
+    AnswerElement("principal", CLAIMS, "对本金有无异议"),
+    AnswerElement("interest", CLAIMS, "对利息（期内利息、复利、罚息）有无异议"),
+    AnswerElement("acceleration", CLAIMS, "对提前还款或解除合同有无异议"),
+    AnswerElement("guarantee_claim", CLAIMS, "对担保权利诉请有无异议"),
+    AnswerElement("enforcement_costs", CLAIMS, "对实现债权的费用有无异议"),
+    AnswerElement("other_claims", CLAIMS, "对其他请求有无异议"),
+    AnswerElement("claim_total", CLAIMS, "对标的总额有无异议"),
+    AnswerElement("contract", FACTS, "对合同签订情况（名称、编号、签订时间、地点等）有无异议"),
+    AnswerElement("contract_parties", FACTS, "对合同主体有无异议"),
+    AnswerElement("loan_amount", FACTS, "对借款金额有无异议"),
+    AnswerElement("term", FACTS, "对借款期限有无异议"),
+    AnswerElement("rates", FACTS, "对借款利率有无异议"),
+    AnswerElement("disbursed_on", FACTS, "对借款发放时间有无异议"),
+    AnswerElement("repayment_method", FACTS, "对还款方式有无异议"),
+    AnswerElement("repaid", FACTS, "对还款情况有无异议"),
+    AnswerElement("overdue", FACTS, "对是否逾期还款有无异议"),
+    AnswerElement("security_contract", FACTS, "对是否签订物的担保合同有无异议"),
+    AnswerElement("guarantors_collateral", FACTS, "对担保人、担保物有无异议"),
+    AnswerElement("maximum_amount_security", FACTS, "对最高额抵押担保有无异议"),
+    AnswerElement("security_registration", FACTS, "对是否办理抵押/质押登记有无异议"),
+    AnswerElement("guarantee_contract", FACTS, "对是否签订保证合同/保函有无异议"),
+    AnswerElement("guarantee_kind", FACTS, "对保证方式有无异议"),
+    AnswerElement("other_security", FACTS, "对其他担保方式有无异议"),
+    *_ANSWER_TAIL,
+)
+
+CREDIT_CARD_ANSWER_2025: tuple[AnswerElement, ...] = (
+    AnswerElement("principal", CLAIMS, "对透支本金有无异议"),
+    AnswerElement("interest", CLAIMS, "对利息、罚息、复利、滞纳金、违约金、手续费等有无异议"),
+    AnswerElement("guarantee_claim", CLAIMS, "对担保权利诉请有无异议"),
+    AnswerElement("enforcement_costs", CLAIMS, "对实现债权的费用有无异议"),
+    AnswerElement("other_claims", CLAIMS, "对其他请求有无异议"),
+    AnswerElement("claim_total", CLAIMS, "对标的总额有无异议"),
+    AnswerElement("card", FACTS, "对信用卡办理情况有无异议"),
+    AnswerElement("card_terms", FACTS, "对信用卡合约的主要约定有无异议"),
+    AnswerElement(
+        "terms_explained", FACTS, "对原告就信用卡合约主要条款进行提示注意、说明的情况有无异议"
+    ),
+    AnswerElement("repaid", FACTS, "对被告已还款金额有无异议"),
+    AnswerElement("overdue", FACTS, "对被告逾期未还款金额有无异议"),
+    AnswerElement("collection", FACTS, "对是否向被告进行通知和催收有无异议"),
+    AnswerElement("security_contract", FACTS, "对是否签订物的担保合同有无异议"),
+    AnswerElement("guarantors_collateral", FACTS, "对担保人、担保物有无异议"),
+    AnswerElement("maximum_amount_security", FACTS, "对最高额抵押担保有无异议"),
+    AnswerElement("security_registration", FACTS, "对是否办理抵押/质押登记有无异议"),
+    AnswerElement("guarantee_contract", FACTS, "对是否签订保证合同有无异议"),
+    AnswerElement("guarantee_kind", FACTS, "对保证方式有无异议"),
+    AnswerElement("other_security", FACTS, "对其他担保方式有无异议"),
+    *_ANSWER_TAIL,
+)
+
+ANSWER_CATALOGUE: dict[str, tuple[AnswerElement, ...]] = {
+    "financial_loan": FINANCIAL_LOAN_ANSWER_2025,
+    "credit_card": CREDIT_CARD_ANSWER_2025,
+}
+
+
+def answer_elements(case_type: str) -> list[AnswerElement]:
+    """The items of the 2025 element-style answer for a case type, in template order."""
+    return list(ANSWER_CATALOGUE[case_type])

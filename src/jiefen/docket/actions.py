@@ -35,10 +35,13 @@ from jiefen.cases.numbering import take_numbers
 from jiefen.cases.states import BY_NAME, State
 from jiefen.docket import rules
 from jiefen.docket.models import FeeAccount, Filing, FilingChunk, FilingJob
-from jiefen.docket.paperwork import document_cases, documented_cases
+from jiefen.docket.paperwork import document_cases, documented_cases, hearing_occasion
+from jiefen.hearings.models import Hearing
 from jiefen.law.case_numbers import CaseNumber
 from jiefen.law.fees import preservation_fee
+from jiefen.law.parameters import Parameters
 from jiefen.law.periods import HolidayCalendar
+from jiefen.law.timelines import earliest_hearing_day
 from jiefen.lawdata.selectors import court_fee_policy, court_timing_policy, current_parameters
 
 ZERO = Decimal("0.00")
@@ -143,13 +146,12 @@ def file_cases(
     """File every case of `case_ids` that is filable (screening / awaiting_filing); one court.
 
     `assignment` (case id → judge id, clerk id) is the job's plan; cases missing from it are
-    assigned here. Hearing slots continue after the ones the judge already has on that filing
-    day (read after taking the numbers, whose lock serialises the court's filings).
+    assigned here. Each case's hearing is booked by the hearing scheduler
+    (`hearings.actions.scheduling.book`), which no two filing jobs can double-book.
     """
     require(by, "file")
     filed_on = filed_on or timezone.localdate()
     params = current_parameters()
-    calendar = HolidayCalendar.from_params(params)
     result = FilingResult()
     with transaction.atomic():
         cases = list(
@@ -183,8 +185,6 @@ def file_cases(
         code = court.court_code or court.code
         credits = _payment_order_fees_paid([c.pk for c in cases])
         filings: list[Filing] = []
-        judge_slots = _hearing_slots_taken(court, filed_on)
-        tz = timezone.get_current_timezone()
         for i, case in enumerate(cases):
             choice = rules.choose_procedure(
                 case.claim_total,
@@ -208,16 +208,6 @@ def file_cases(
                 pres_fee = preservation_fee(
                     case.claim_total, policy=policy, as_of=filed_on, params=params
                 ).payable
-            slot = judge_slots[judge_id]
-            judge_slots[judge_id] += 1
-            hearing = rules.hearing_slot(
-                filed_on,
-                slot,
-                calendar,
-                procedure=choice.procedure,
-                lead_days=timing.hearing_lead_days,
-                params=params,
-            )
             filings.append(
                 Filing(
                     case=case,
@@ -230,10 +220,6 @@ def file_cases(
                     fee_credited=min(credits.get(case.pk, ZERO), fee.payable),
                     preservation_number=pres_number,
                     preservation_fee=pres_fee,
-                    hearing_at=timezone.make_aware(hearing, tz)
-                    if timezone.is_naive(hearing)
-                    else hearing,
-                    hearing_place=f"本院第{(judge_id % 6) + 1}法庭",
                     evidence_days=rules.evidence_days(choice.procedure, filed_on, params),
                 )
             )
@@ -242,6 +228,14 @@ def file_cases(
             cases,
             ["case_number", "procedure", "acceptance_fee", "filed_on", "updated_at"],
             batch_size=500,
+        )
+        _book_hearings(
+            cases,
+            filings,
+            by=by,
+            filed_on=filed_on,
+            lead_days=timing.hearing_lead_days,
+            params=params,
         )
         Filing.objects.bulk_create(filings, batch_size=500)
         label = f"filing_job:{job.pk}" if job else ""
@@ -276,16 +270,46 @@ def file_cases(
     return result
 
 
-def _hearing_slots_taken(court: Organisation, filed_on: date) -> dict[int, int]:
-    """judge id → hearing slots already given to cases the court filed on `filed_on`."""
-    rows = (
-        Filing.objects.filter(case__court=court, filed_on=filed_on)
-        .values_list("case__judge_id")
-        .annotate(n=Count("pk"))
-    )
-    taken: dict[int, int] = defaultdict(int)
-    taken.update({judge_id: n for judge_id, n in rows if judge_id is not None})
-    return taken
+def _book_hearings(
+    cases: Sequence[Case],
+    filings: Sequence[Filing],
+    *,
+    by: User,
+    filed_on: date,
+    lead_days: int,
+    params: Parameters,
+) -> None:
+    """Book each filed case's first hearing through the one scheduler and note it on its filing.
+
+    Cases of one series and judge share sessions; the earliest day is the court's hearing lead
+    after filing, never before the answer and evidence periods (`timelines.earliest_hearing_day`,
+    the latest over the group's procedures). `Filing.hearing_at` / `hearing_place` feed the
+    summons of the filing packet; `Hearing.summons_for` is that summons' occasion.
+    """
+    from jiefen.hearings.actions.scheduling import book
+
+    calendar = HolidayCalendar.from_params(params)
+    filing_of = {f.case.pk: f for f in filings}
+    groups: dict[tuple[int | None, int | None], list[Case]] = defaultdict(list)
+    for case in cases:
+        groups[(case.judge_id, case.series_id)].append(case)
+    booked = []
+    for group in groups.values():
+        earliest = max(
+            earliest_hearing_day(
+                filed_on, c.procedure, lead_days=lead_days, calendar=calendar, params=params
+            )
+            for c in group
+        )
+        for hearing in book(
+            group, earliest=earliest, by=by, calendar=calendar, params=params, reason="立案排期"
+        ):
+            filing = filing_of[hearing.case_id]
+            filing.hearing_at = hearing.starts_at
+            filing.hearing_place = hearing.session.courtroom.name
+            hearing.summons_for = hearing_occasion(filing)
+            booked.append(hearing)
+    Hearing.objects.bulk_update(booked, ["summons_for"], batch_size=500)
 
 
 def start_filing(

@@ -30,6 +30,7 @@ from jiefen.documents.actions import PacketSpec, issue_packets
 from jiefen.documents.context import case_context, claimant_recipient, figures, words
 from jiefen.documents.kinds import FILING_SET_CLAIMANT, FILING_SET_DEFENDANT, SUMMONS
 from jiefen.documents.models import RecipientRole, StoredDocument
+from jiefen.hearings.models import LIVE_HEARING, Hearing
 
 _CN_COUNT = {7: "七日", 15: "十五日"}
 FILING_KINDS = [k.code for k in (*FILING_SET_CLAIMANT, *FILING_SET_DEFENDANT)]
@@ -76,11 +77,20 @@ def filing_extra(case: Case, filing: Filing) -> dict[str, Any]:
             f"{hearing.hour if hearing.hour <= 12 else hearing.hour - 12}时"
             f"{hearing.minute:02d}分",
             "place": f"{filing.hearing_place}（{case.court.address or case.court.name}）",
+            "join_url": _join_url(case),
         },
         "evidence_period": _CN_COUNT.get(filing.evidence_days, f"{filing.evidence_days}日"),
         "evidence_deadline_rule": f"第{_CN_COUNT.get(filing.evidence_days, str(filing.evidence_days) + '日')[:-1]}日",
         "small_claims": case.procedure == Procedure.SMALL_CLAIMS,
     }
+
+
+def _join_url(case: Case) -> str:
+    """The join link of the case's online hearing ("" for a hearing in the building)."""
+    live = getattr(case, "live_hearings", None)
+    if live is None:
+        live = list(case.hearings.filter(LIVE_HEARING).select_related("session"))
+    return next((h.session.join_url for h in live if h.session.online), "")
 
 
 def fee_account_data(court: Organisation) -> dict[str, str] | None:
@@ -99,7 +109,12 @@ def cases_for_documents(case_ids: Iterable[int]) -> list[Case]:
             Prefetch(
                 "case_parties",
                 CaseParty.objects.select_related("party").prefetch_related("party__contacts"),
-            )
+            ),
+            Prefetch(
+                "hearings",
+                Hearing.objects.filter(LIVE_HEARING).select_related("session"),
+                to_attr="live_hearings",
+            ),
         )
         .order_by("pk")
     )

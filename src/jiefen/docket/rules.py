@@ -1,4 +1,4 @@
-"""Filing decisions as small functions over plain values: procedure, fee, assignment, hearing.
+"""Filing decisions as small functions over plain values: procedure, fee, assignment.
 
 - Procedure (民诉法 Arts. 160, 165-166; 民诉解释 Art. 140): a defendant who must be served by
   public notice (no confirmed contact, no e-service consent, no address) rules out summary
@@ -8,28 +8,26 @@
   办法 Art. 16), rounded by the court's policy.
 - Assignment: a series stays with the least-loaded judge unless it exceeds the court's
   `judge_capacity`, then it is split evenly over the least-loaded judges.
-- Evidence period and hearing date: `jiefen.law.timelines` (民诉解释 Arts. 99, 266, 275; 民诉法
-  Art. 128), with the court's hearing lead (`lawdata` court policy, default 35 days). A hearing
-  falling in a year whose holiday arrangement is not entered raises `CalendarDataMissing`
-  with a message the clerk reads on the job page: the date is never guessed.
+- Evidence period: `jiefen.law.timelines` (民诉解释 Arts. 99, 266, 275). The hearing itself is
+  booked by the hearing scheduler (`hearings.actions.scheduling.book`) from the court's hearing
+  lead (`lawdata` court policy, default 35 days); a hearing falling in a year whose holiday
+  arrangement is not entered raises `CalendarDataMissing` with a message the clerk reads on the
+  job page: the date is never guessed.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from jiefen.cases.models import Procedure
 from jiefen.law.errors import OutOfTableError
 from jiefen.law.fees import FeePolicy, FeeResult, acceptance_fee
 from jiefen.law.parameters import Parameters
-from jiefen.law.periods import HolidayCalendar
 from jiefen.law.small_claims import small_claims_eligible
-from jiefen.law.timelines import DEFAULT_HEARING_LEAD_DAYS, earliest_hearing_day, evidence_period
-
-SLOTS_PER_DAY = 24  # 12 morning sessions from 9:00, 12 afternoon from 14:30, 15 minutes each
+from jiefen.law.timelines import evidence_period
 
 
 @dataclass(frozen=True)
@@ -100,29 +98,3 @@ def evidence_days(procedure: str, as_of: date, params: Parameters | None = None)
     """Evidence period the notice gives: ordinary ≥ 15, summary ≤ 15, small claims ≤ 7 days
     (民诉解释 Arts. 99, 266, 275), dated in `law/parameters/rules.yaml`."""
     return evidence_period(procedure, as_of=as_of, params=params).days
-
-
-def hearing_slot(
-    filed_on: date,
-    index: int,
-    calendar: HolidayCalendar,
-    *,
-    procedure: str = Procedure.ORDINARY,
-    lead_days: int = DEFAULT_HEARING_LEAD_DAYS,
-    params: Parameters | None = None,
-) -> datetime:
-    """The `index`-th 15-minute slot of a judge's series session, on working days only.
-
-    The first day is `earliest_hearing_day` (the court's lead, never before the answer and
-    evidence periods end); each further day of slots is the next working day. Raises
-    `CalendarDataMissing` for a year without a holiday calendar.
-    """
-    day = earliest_hearing_day(
-        filed_on, procedure, lead_days=lead_days, calendar=calendar, params=params
-    )
-    for _ in range(index // SLOTS_PER_DAY):
-        day = calendar.next_workday(day + timedelta(days=1))
-    slot = index % SLOTS_PER_DAY
-    start = time(9, 0) if slot < 12 else time(14, 30)
-    minutes = (slot % 12) * 15
-    return datetime.combine(day, start) + timedelta(minutes=minutes)

@@ -37,4 +37,11 @@ class ProvincialWageAdmin(AuditedAdmin[ProvincialWage]):
 
 @admin.register(CourtLawPolicy)
 class CourtLawPolicyAdmin(AuditedAdmin[CourtLawPolicy]):
-    list_display = ("court", "fee_half_rounding", "hearing_lead_days", "instalment_grace_days")
+    list_display = (
+        "court",
+        "fee_half_rounding",
+        "hearing_lead_days",
+        "instalment_grace_days",
+        "session_cases",
+        "minutes_per_case",
+    )

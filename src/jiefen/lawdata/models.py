@@ -9,12 +9,14 @@ a row that contradicts the baseline is refused in the admin form.
 
 ``CourtLawPolicy`` holds a court's choices where the law leaves one (legal-rules.md
 [practice]): whether its fees are whole yuan, how long after filing it sets hearings,
-and its default instalment grace period. A court without a row uses the defaults of
+its default instalment grace period, and how its hearing sessions run (cases per half-day
+session, minutes per case, morning and afternoon start). A court without a row uses the defaults of
 ``jiefen.law`` (docs/law.md).
 """
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -263,6 +265,24 @@ class CourtLawPolicy(models.Model):
             "申请人的预设和解规则另有约定的，按其约定。"
             f"默认{DEFAULT_INSTALMENT_GRACE_DAYS}日。"
         ),
+    )
+    session_cases = models.PositiveSmallIntegerField(
+        "每场庭审案件数",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(300)],
+        help_text="要素式庭审一个半天场次最多审理的同一系列案件数。默认30件。",
+    )
+    minutes_per_case = models.PositiveSmallIntegerField(
+        "每案庭审分钟数",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text="场内每案排定的时长，决定各案开庭时间。默认6分钟。",
+    )
+    morning_start = models.TimeField(
+        "上午开庭时间", default=time(9, 0), help_text="上午场次的开始时间。默认9:00。"
+    )
+    afternoon_start = models.TimeField(
+        "下午开庭时间", default=time(14, 30), help_text="下午场次的开始时间。默认14:30。"
     )
     updated_at = models.DateTimeField(auto_now=True)
 

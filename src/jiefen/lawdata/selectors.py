@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from jiefen.accounts.models import Organisation
+from jiefen.hearings.scheduler import DEFAULT_HEARING_POLICY, HearingPolicy
 from jiefen.law.errors import ParameterError
 from jiefen.law.fees import FeePolicy, HalfRounding
 from jiefen.law.parameters import Parameters, load_parameters
@@ -76,6 +77,19 @@ def court_timing_policy(court: Organisation) -> TimingPolicy:
         return DEFAULT_TIMING_POLICY
     return TimingPolicy(
         hearing_lead_days=row.hearing_lead_days, instalment_grace_days=row.instalment_grace_days
+    )
+
+
+def court_hearing_policy(court: Organisation) -> HearingPolicy:
+    """How a court's hearing sessions run: cases per half-day session, minutes per case, starts."""
+    row = _court_law_policy(court)
+    if row is None:
+        return DEFAULT_HEARING_POLICY
+    return HearingPolicy(
+        session_cases=row.session_cases,
+        minutes_per_case=row.minutes_per_case,
+        morning_start=row.morning_start,
+        afternoon_start=row.afternoon_start,
     )
 
 

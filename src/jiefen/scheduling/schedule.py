@@ -12,7 +12,9 @@ from django.tasks import Task
 from django_tasks_concurrent import periodic
 
 from jiefen.docket.tasks import resume_stale_jobs
+from jiefen.hearings.tasks import confirm_hearings_task
 from jiefen.intake.tasks import resume_stale_batches
+from jiefen.judgments.tasks import decisions_sweep_task
 from jiefen.mediation.tasks import (
     expire_mediations_task,
     payment_orders_take_effect_task,
@@ -26,6 +28,7 @@ DAILY_SWEEPS: tuple[Task, ...] = (
     expire_mediations_task,
     payment_orders_take_effect_task,
     sweep_missed_instalments_task,
+    decisions_sweep_task,
 )
 
 for sweep in DAILY_SWEEPS:
@@ -39,3 +42,7 @@ periodic(cron=settings.JIEFEN_FILING_RESUME_CRON)(resume_stale_jobs)
 # Service: retries, fallback to post and public notice, public notice periods ending. Often,
 # because a retry is due an hour after a failure; the sweep moves nothing twice.
 periodic(cron=settings.JIEFEN_SERVICE_SWEEP_CRON)(service_sweep_task)
+
+# Hearings: served cases get their hearing confirmed, or moved with a new summons (hourly, after
+# the service sweep has settled the services).
+periodic(cron=settings.JIEFEN_SWEEP_CATCH_UP_CRON, periodic_id="hearings")(confirm_hearings_task)
