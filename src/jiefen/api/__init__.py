@@ -27,3 +27,7 @@ api.add_router("/mediation/", mediation_router)
 from jiefen.intake.api import router as intake_router  # noqa: E402
 
 api.add_router("/", intake_router)
+
+from jiefen.judgments.api import router as judgments_router  # noqa: E402
+
+api.add_router("/", judgments_router)

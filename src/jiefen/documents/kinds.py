@@ -150,6 +150,11 @@ SERVICE_RECEIPT_SCAN = register(
 )
 # Any titled text document (a court's ad-hoc notices); context: title, paragraphs.
 GENERIC = register(Kind("generic", "通知书", "", "generic.typ", ""))
+# The element-style 民事判决书 (民诉法 Arts. 152, 155; legal-rules §7b): one sealed PDF per
+# judgment, a copy of it per recipient for service, and the judge's Word copy.
+JUDGMENT = register(
+    Kind("judgment", "民事判决书", RecipientRole.PARTIES, "judgment.typ", "judgment.docx")
+)
 
 # The claimant (a bank) gave its address for service with the complaint; the confirmation
 # form goes to each defendant. The first kind of each set is the packet's cover: it lists the
@@ -179,3 +184,22 @@ def find_template(name: str) -> Path:
         if candidate.exists():
             return candidate
     raise FileNotFoundError(f"文书模板 {name} 不存在（查找目录：{template_dirs()}）")
+
+
+# Hearings (H3): the signed hearing transcript kept in the file (民诉法 Art. 150).
+TRANSCRIPT = register(Kind("transcript", "庭审笔录", RecipientRole.COURT, "transcript.typ", ""))
+
+# Decisions other than judgments (J2): the 民事调解书 of in-court mediation (民诉法 Art. 100)
+# and the 民事裁定书 allowing withdrawal (Art. 148), one copy per party.
+MEDIATION_DOCUMENT = register(
+    Kind("mediation_document", "民事调解书", RecipientRole.PARTIES, "mediation_document.typ", "")
+)
+WITHDRAWAL_RULING = register(
+    Kind("withdrawal_ruling", "民事裁定书", RecipientRole.PARTIES, "withdrawal_ruling.typ", "")
+)
+
+# Answers (H2): the defendant's element-style answer (民事答辩状（要素式）, 民诉法 Art. 128),
+# rendered from what they entered, unsigned by the court (the party's own document); and the
+# evidence files a party uploads with it (stored as uploaded, never rendered).
+ANSWER = register(Kind("answer", "民事答辩状（要素式）", RecipientRole.COURT, "answer.typ", ""))
+ANSWER_EVIDENCE = register(Kind("answer_evidence", "答辩证据", RecipientRole.COURT, "", ""))

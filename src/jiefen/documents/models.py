@@ -28,6 +28,9 @@ class DocumentFormat(models.TextChoices):
     PDF = "pdf", "PDF"
     DOCX = "docx", "Word"
     ZIP = "zip", "ZIP"
+    # Files parties upload as evidence (stored as received, never rendered).
+    JPG = "jpg", "JPEG 图片"
+    PNG = "png", "PNG 图片"
 
 
 class RecipientRole(models.TextChoices):
@@ -140,4 +143,6 @@ class StoredDocument(models.Model):
             "pdf": "application/pdf",
             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "zip": "application/zip",
+            "jpg": "image/jpeg",
+            "png": "image/png",
         }[self.format]

@@ -21,6 +21,9 @@ def collect() -> dict[str, Any]:
     from jiefen.service.selectors import stats_section as service_stats
 
     numbers["service"] = service_stats()
+    from jiefen.judgments.selectors import stats_section as judgment_stats
+
+    numbers["judgments"] = judgment_stats()
     return numbers
 
 
