@@ -1,9 +1,10 @@
 """Shared fixtures: a court, two institutions, staff of every role, and a case factory."""
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -337,3 +338,15 @@ def login_page(chromium: Any, live_server: Any) -> Any:
     yield login
     for context in pages:
         context.close()
+
+
+@pytest.fixture
+def gateway(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
+    """The SMS gateway simulator; receipts are fed to jiefen by the test (no callback URL)."""
+    from jiefen.notifications.gateway import start_in_thread
+
+    server = start_in_thread(0, tmp_path / "inbox.jsonl")
+    monkeypatch.setenv("JIEFEN_SMS_GATEWAY_URL", server.url)
+    monkeypatch.delenv("JIEFEN_SMS_RECEIPT_URL", raising=False)
+    yield server
+    server.shutdown()

@@ -31,7 +31,19 @@ from jiefen.cases.states import State
 from jiefen.docket.models import FilingJob
 from jiefen.documents.actions import issue_document
 from jiefen.documents.models import StoredDocument
+from jiefen.hearings.models import (
+    Agent,
+    AgentAuthority,
+    Answer,
+    Courtroom,
+    Finding,
+    Hearing,
+    HearingSession,
+    Transcript,
+    TranscriptSignature,
+)
 from jiefen.intake.models import Batch, BatchError
+from jiefen.judgments.models import DecisionKind, DecisionState, Judgment
 from jiefen.mediation import actions
 from jiefen.mediation.models import MediationCase, Offer, Signature, SignerRole
 from jiefen.service.models import Channel, Service, ServiceAttempt, ServiceJob, ServiceReceipt
@@ -87,7 +99,15 @@ def _court(code: str, name: str) -> Organisation:
 def home(court, bank, mediation_org, notary_office, make_user, make_case, make_party) -> dict:
     """A user of every role in the home tenant (bank, court, mediation organisation, notary)."""
     party = make_party(name="本方借款人")
-    make_case(defendant=party, claim_total=Decimal("12000.00"))
+    case = make_case(defendant=party, claim_total=Decimal("12000.00"))
+    lawyer = make_user(Role.LAWYER)
+    Agent.objects.create(
+        case=case,
+        party=party,
+        lawyer=lawyer,
+        law_firm="本方律师事务所",
+        authority=AgentAuthority.SPECIAL,
+    )
     users = {
         Role.BANK_AGENT: make_user(Role.BANK_AGENT, bank),
         Role.MEDIATOR: make_user(Role.MEDIATOR, mediation_org),
@@ -96,6 +116,7 @@ def home(court, bank, mediation_org, notary_office, make_user, make_case, make_p
         Role.ENFORCEMENT_OFFICER: make_user(Role.ENFORCEMENT_OFFICER, court),
         Role.NOTARY: make_user(Role.NOTARY, notary_office),
         Role.DEFENDANT: make_user(Role.DEFENDANT, party=party),
+        Role.LAWYER: lawyer,
     }
     # Every role but the platform admin (who sees everything by design) is in the matrix.
     assert set(users) == set(Role) - {Role.PLATFORM_ADMIN}
@@ -114,7 +135,7 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
     agent_b = make_user(Role.BANK_AGENT, other_bank)
     mediator_b = make_user(Role.MEDIATOR, org_b)
     clerk_b = make_user(Role.CLERK, court_b)
-    make_user(Role.JUDGE, court_b)
+    judge_b = make_user(Role.JUDGE, court_b)
     series = Series.objects.create(
         institution=other_bank, court=court_b, case_type="financial_loan", product=FOREIGN_PRODUCT
     )
@@ -183,8 +204,10 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
     service_job = ServiceJob.objects.create(
         court=court_b, series=series, case_ids=[cases[0].pk], total=1, requested_by=clerk_b
     )
+    heard = _foreign_hearing(court_b, judge_b, series, cases[2])
     cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     return {
+        **heard,
         "attempts": [attempt],
         "service_jobs": [service_job],
         "cases": cases,
@@ -199,10 +222,53 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
             FOREIGN_PRODUCT,
             FOREIGN_FILE,
             *(c.contract_number for c in cases),
+            *(c.case_number for c in cases if c.case_number),
             *(c.mediation_number for c in cases if c.mediation_number),
             *(f"{a}" for a in FOREIGN_AMOUNTS),
             *(f"{a:,}" for a in FOREIGN_AMOUNTS),
         ],
+    }
+
+
+def _foreign_hearing(court_b: Organisation, judge_b: Any, series: Series, case: Case) -> dict:
+    """The other court's hearing of one case: its session, finding, transcript signer and a
+    pronounced judgment (visible outside that court only to that case's own parties)."""
+    Case.objects.filter(pk=case.pk).update(case_number="（2025）渝0106民初9931号")
+    room = Courtroom.objects.create(court=court_b, name="沙区第九法庭")
+    starts = timezone.now() + timedelta(days=20)
+    session = HearingSession.objects.create(
+        court=court_b,
+        courtroom=room,
+        judge=judge_b,
+        series=series,
+        day=starts.date(),
+        period="am",
+        starts_at=starts,
+        minutes_per_case=6,
+        capacity=30,
+    )
+    hearing = Hearing.objects.create(case=case, session=session, position=1, starts_at=starts)
+    finding = Finding.objects.create(
+        case=case,
+        key="principal",
+        label="本金",
+        section="claims",
+        claim_text="本金",
+        answer_text="",
+    )
+    transcript = Transcript.objects.create(hearing=hearing, generated="笔录", text="笔录")
+    signature = TranscriptSignature.objects.create(
+        transcript=transcript, name=FOREIGN_NAMES[2], role="被告"
+    )
+    judgment = Judgment.objects.create(
+        case=case, kind=DecisionKind.JUDGMENT, state=DecisionState.PRONOUNCED
+    )
+    return {
+        "sessions": [session],
+        "hearings": [hearing],
+        "findings": [finding],
+        "signatures": [signature],
+        "judgments": [judgment],
     }
 
 
@@ -217,6 +283,12 @@ def _objects(foreign: dict[str, Any]) -> dict[str, list[Any]]:
         "batch_id": [b.pk for b in foreign["batches"]],
         "service_job_id": [j.pk for j in foreign["service_jobs"]],
         "attempt_id": [a.pk for a in foreign["attempts"]],
+        "session_id": [s.pk for s in foreign["sessions"]],
+        "hearing_id": [h.pk for h in foreign["hearings"]],
+        "finding_id": [f.pk for f in foreign["findings"]],
+        "signature_id": [s.pk for s in foreign["signatures"]],
+        "judgment_id": [j.pk for j in foreign["judgments"]],
+        "case_number": [c.case_number for c in foreign["cases"] if c.case_number],
     }
 
 
@@ -260,6 +332,12 @@ def _snapshot() -> tuple[Any, ...]:
         list(ServiceAttempt.objects.order_by("pk").values_list("pk", "state", "read_at")),
         ServiceJob.objects.count(),
         ServiceReceipt.objects.count(),
+        list(Hearing.objects.order_by("pk").values_list("pk", "state", "starts_at")),
+        list(Finding.objects.order_by("pk").values_list("pk", "confirmed", "text")),
+        list(TranscriptSignature.objects.order_by("pk").values_list("pk", "signed_at")),
+        list(Judgment.objects.order_by("pk").values_list("pk", "state")),
+        Agent.objects.count(),
+        Answer.objects.count(),
         # Signing in is recorded (auth.*); nothing else may be: no action, no download.
         AuditRecord.objects.exclude(action__startswith="auth.").count(),
     )
@@ -284,7 +362,12 @@ def test_every_role_is_refused_every_url_of_another_tenant(home, foreign):
                 r = getattr(client, method)(url, **kwargs)
                 answers[method] = r.status_code
                 body = _body(r)
-                leaks += [f"{who} {method} {url}: {i}" for i in foreign["identifiers"] if i in body]
+                # A refusal may echo what the caller sent (a missing case number says the same).
+                leaks += [
+                    f"{who} {method} {url}: {i}"
+                    for i in foreign["identifiers"]
+                    if i in body and i not in url
+                ]
                 if who == "anonymous":
                     ok = r.status_code in (401, 403, 404, 405) or (
                         r.status_code == 302 and r["Location"].startswith("/login/")

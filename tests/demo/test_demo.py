@@ -35,6 +35,7 @@ from jiefen.cases.access import (
 from jiefen.cases.models import Case, CaseEvent
 from jiefen.cases.states import BY_NAME, State
 from jiefen.demo.staff import DEMO_PASSWORD
+from jiefen.judgments.models import Judgment
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +90,21 @@ def test_demo_runs_the_pipeline_and_every_login_works(demo: str) -> None:
     assert stats["mediation"]["judicial_confirmations"] > 0
     assert stats["filing"]["filed"] > 0
     assert stats["filing"]["signed_documents"] > 0
+    # The served series is heard and judged: by default and on disputed elements, some reduced
+    # to the interest cap, one settled in court, one withdrawn; the judgments take effect.
+    judged = stats["judgments"]
+    assert judged["hearings"] > 0
+    assert 0 < judged["default_judgments"] < judged["judgments"]
+    assert judged["reduced_for_cap"] > 0
+    assert judged["mediated_in_court"] == 1 and judged["withdrawn"] == 1
+    assert judged["effective"] > 0
+    general = [
+        g
+        for c in Judgment.objects.filter(kind="judgment").values_list("computation", flat=True)
+        for g in c["guarantors"]
+        if g["liability"] == "general"
+    ]
+    assert general, "no judgment with a general guarantee"
 
 
 @pytest.mark.slow
@@ -110,9 +126,30 @@ def test_every_case_has_an_event_for_each_state_it_passed_through(demo: str) -> 
     assert Case.objects.exists()
     assert broken == []
     reached = set(Case.objects.values_list("state", flat=True))
-    assert {State.SCREENING, State.IN_MEDIATION, State.CONFIRMED, State.FILED} <= reached
-    filed = Case.objects.filter(state=State.FILED)
-    assert filed.exclude(events__transition="file").count() == 0
+    # The demo takes a filed series through service and hearing to effective judgments, one
+    # case withdrawn; the card series waits for the clerk at the filing desk.
+    assert {
+        State.SCREENING,
+        State.IN_MEDIATION,
+        State.CONFIRMED,
+        State.WITHDRAWN,
+        State.EFFECTIVE,
+    } <= reached
+    after_filing = [
+        State.FILED,
+        State.SERVED,
+        State.HEARING_SCHEDULED,
+        State.HEARD,
+        State.JUDGED,
+        State.EFFECTIVE,
+        State.WITHDRAWN,
+    ]
+    in_court = Case.objects.filter(state__in=after_filing)
+    assert in_court.exclude(events__transition="file").count() == 0
+    effective = Case.objects.filter(state=State.EFFECTIVE, judgment__kind="judgment")
+    assert effective.exists()
+    assert effective.exclude(events__transition="hold_hearing").count() == 0
+    assert effective.exclude(events__transition="take_effect").count() == 0
 
 
 @pytest.mark.slow

@@ -246,6 +246,30 @@ def check_verify_service(clone: Clone) -> None:
     assert "✗" not in clone.run("verify_service", "--case", row[0])
 
 
+def check_judgment_show(clone: Clone) -> None:
+    """The demo judged its served series: one effective judgment's figures as one JSON object,
+    and an unknown case number refused (exit 1, a message in Chinese)."""
+    with sqlite3.connect(clone.database, timeout=30) as db:
+        row = db.execute(
+            "SELECT c.case_number FROM judgments_judgment j JOIN cases_case c ON c.id = j.case_id "
+            "WHERE j.kind = 'judgment' AND j.state = 'effective' ORDER BY j.id LIMIT 1"
+        ).fetchone()
+    assert row, "the demo has no effective judgment"
+    shown = _json_object(clone.run("judgment_show", row[0], "--json"))
+    assert shown["case_number"] == row[0] and shown["state"] == "effective"
+    assert 0 < shown["awarded_total"] <= shown["claimed_total"]
+    assert round(shown["fee_plaintiff"] + shown["fee_defendants"], 2) == shown["acceptance_fee"]
+    unknown = subprocess.run(
+        [*JIEFEN, "judgment_show", "（2099）渝0105民初1号", "--json"],
+        cwd=clone.root,
+        env=clone.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert unknown.returncode == 1 and "（2099）渝0105民初1号" in unknown.stderr
+
+
 def _check_worker(clone: Clone, name: str) -> None:
     """The worker takes every queued task (the demo leaves notice deliveries queued, and one
     more is queued here) and runs it without a failure."""
@@ -301,6 +325,7 @@ CHECKS: dict[str, Callable[[Clone], None]] = {
     "sms_gateway": check_sms_gateway,
     "postal_gateway": check_postal_gateway,
     "verify_service": check_verify_service,
+    "judgment_show": check_judgment_show,
     "db_worker": check_db_worker,
     "worker": check_worker,
 }

@@ -10,7 +10,7 @@ booked at filing.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -32,18 +32,6 @@ from jiefen.cases.states import State
 from jiefen.hearings.models import Courtroom
 
 _mobiles = itertools.count(1)
-
-
-@pytest.fixture
-def gateway(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[Any]:
-    """The SMS gateway simulator; receipts are fed to jiefen by the test (no callback URL)."""
-    from jiefen.notifications.gateway import start_in_thread
-
-    server = start_in_thread(0, tmp_path / "inbox.jsonl")
-    monkeypatch.setenv("JIEFEN_SMS_GATEWAY_URL", server.url)
-    monkeypatch.delenv("JIEFEN_SMS_RECEIPT_URL", raising=False)
-    yield server
-    server.shutdown()
 
 
 @pytest.fixture

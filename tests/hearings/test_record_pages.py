@@ -47,7 +47,7 @@ def test_judge_sees_the_table_and_finds_a_disputed_element(pages: dict[str, Any]
     principal = Finding.objects.get(case=case, key="principal")
     url = f"/hearings/record/hearing/{hearing.pk}/find/{principal.pk}/"
     answer_page = judge.post(url, {"text": "认定", "principal": "99999"}, follow=True)
-    assert "认定本金99,999.00元超过原告主张的45,000.00元" in answer_page.content.decode()
+    assert "认定借款本金99,999.00元超过原告主张的45,000.00元" in answer_page.content.decode()
     judge.post(url, {"text": "尚欠本金40,000.00元", "principal": "40000.00"})
     principal.refresh_from_db()
     assert principal.confirmed and principal.amounts == {"principal": "40000.00"}

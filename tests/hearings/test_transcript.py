@@ -4,7 +4,6 @@ participant with a one-time code, then sealed and stored."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -38,18 +37,6 @@ from jiefen.hearings.actions.transcripts import (
 from jiefen.hearings.models import TranscriptSignature, TranscriptState
 
 OPENED = datetime(2025, 9, 16, 9, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def gateway(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[Any]:
-    """The SMS gateway simulator (as in tests/service/conftest.py)."""
-    from jiefen.notifications.gateway import start_in_thread
-
-    server = start_in_thread(0, tmp_path / "inbox.jsonl")
-    monkeypatch.setenv("JIEFEN_SMS_GATEWAY_URL", server.url)
-    monkeypatch.delenv("JIEFEN_SMS_RECEIPT_URL", raising=False)
-    yield server
-    server.shutdown()
 
 
 @pytest.fixture

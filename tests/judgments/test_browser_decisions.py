@@ -3,7 +3,6 @@ selects all, signs them in one batch and pronounces them; the judgments go out b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +17,6 @@ from jiefen.service.models import Service
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/shots")
-
-
-@pytest.fixture
-def gateway(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[Any]:
-    """The SMS gateway simulator (the pattern of tests/service/conftest.py)."""
-    from jiefen.notifications.gateway import start_in_thread
-
-    server = start_in_thread(0, tmp_path / "inbox.jsonl")
-    monkeypatch.setenv("JIEFEN_SMS_GATEWAY_URL", server.url)
-    monkeypatch.delenv("JIEFEN_SMS_RECEIPT_URL", raising=False)
-    yield server
-    server.shutdown()
 
 
 @pytest.fixture

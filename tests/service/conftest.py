@@ -16,18 +16,6 @@ from jiefen.docket.paperwork import document_cases
 
 
 @pytest.fixture
-def gateway(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[Any]:
-    """The SMS gateway simulator; receipts are fed to jiefen by the test (no callback URL)."""
-    from jiefen.notifications.gateway import start_in_thread
-
-    server = start_in_thread(0, tmp_path / "inbox.jsonl")
-    monkeypatch.setenv("JIEFEN_SMS_GATEWAY_URL", server.url)
-    monkeypatch.delenv("JIEFEN_SMS_RECEIPT_URL", raising=False)
-    yield server
-    server.shutdown()
-
-
-@pytest.fixture
 def clerk(court: Organisation, make_user: Callable[..., User]) -> User:
     make_user(Role.JUDGE, court, full_name="王法官")
     return make_user(Role.CLERK, court, full_name="李书记员")

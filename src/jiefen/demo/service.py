@@ -92,7 +92,7 @@ def _listening(url: str) -> bool:
         return s.connect_ex((parts.hostname or "127.0.0.1", parts.port or 80)) == 0
 
 
-def _postal(out: Any) -> None:
+def start_postal(out: Any) -> None:
     """Start the postal simulator where JIEFEN_POSTAL_URL points, unless something listens."""
     url = notify_config.load().postal_url
     if _listening(url):
@@ -102,16 +102,6 @@ def _postal(out: Any) -> None:
     port = urlsplit(url).port or 8027
     server = start_in_thread(port, delay=0.5, return_rate=0.05, days_in_transit=0)
     out.write(f"· 邮政（EMS 法院专递）模拟器：{server.url}/")
-
-
-def _wait_for_receipts(channel: str, seconds: float = 30) -> None:
-    """Until every sent attempt of `channel` has its receipt (or the time is up)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        waiting = ServiceAttempt.objects.filter(channel=channel, state=AttemptState.SENT).count()
-        if not waiting:
-            return
-        time.sleep(0.5)
 
 
 def _open_some_links(base: str, share: float) -> int:
@@ -141,13 +131,10 @@ def _series(court: Organisation) -> Series | None:
     )
 
 
-def run_service_demo(out: Any) -> None:
-    court = Organisation.objects.get(code=COURT)
-    series = _series(court)
-    if series is None:
-        return
-    clerk = User.objects.get(username="clerk1")
-    _postal(out)
+@contextmanager
+def receipts_to_jiefen() -> Iterator[str]:
+    """jiefen served over HTTP with the simulators posting their receipts to it, and the
+    escalation waits shortened to seconds, while the demo step inside runs."""
     saved = {k: getattr(settings, k) for k in FAST}
     with _jiefen_over_http() as base:
         os.environ["JIEFEN_SMS_RECEIPT_URL"] = f"{base}/service/receipts/sms/"
@@ -155,29 +142,50 @@ def run_service_demo(out: Any) -> None:
         for key, value in FAST.items():
             setattr(settings, key, value)
         try:
-            started = time.perf_counter()
-            job = start_service(by=clerk, series=series, run_now=True)
-            run_service_job(job.pk)
-            _wait_for_receipts(Channel.SMS)
-            out.write(
-                f"· 批量送达：{series} {job.total} 件，书记员 clerk1 一键送达，"
-                f"发出用时 {time.perf_counter() - started:.1f} 秒"
-            )
-            for _ in range(3):  # the retries of the failed numbers, a few seconds apart
-                time.sleep(3.2)
-                sweep()
-                _wait_for_receipts(Channel.SMS)
-            opened = _open_some_links(base, 0.4)
-            out.write(f"· 借款人点开送达链接（已读）：{opened} 人")
-            time.sleep(max(0.0, 12.5 - 3 * 3.2))
-            sweep()  # unread and unreachable: post
-            _wait_for_receipts(Channel.POST)
-            sweep()  # returned mail: public notice (summary cases converted first)
+            yield base
         finally:
             for key, value in saved.items():
                 setattr(settings, key, value)
             os.environ.pop("JIEFEN_SMS_RECEIPT_URL", None)
             os.environ.pop("JIEFEN_POSTAL_RECEIPT_URL", None)
+
+
+def wait_for_receipts(channel: str, seconds: float = 30) -> None:
+    """Until every sent attempt of `channel` has its receipt (or the time is up)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        waiting = ServiceAttempt.objects.filter(channel=channel, state=AttemptState.SENT).count()
+        if not waiting:
+            return
+        time.sleep(0.5)
+
+
+def run_service_demo(out: Any) -> None:
+    court = Organisation.objects.get(code=COURT)
+    series = _series(court)
+    if series is None:
+        return
+    clerk = User.objects.get(username="clerk1")
+    start_postal(out)
+    with receipts_to_jiefen() as base:
+        started = time.perf_counter()
+        job = start_service(by=clerk, series=series, run_now=True)
+        run_service_job(job.pk)
+        wait_for_receipts(Channel.SMS)
+        out.write(
+            f"· 批量送达：{series} {job.total} 件，书记员 clerk1 一键送达，"
+            f"发出用时 {time.perf_counter() - started:.1f} 秒"
+        )
+        for _ in range(3):  # the retries of the failed numbers, a few seconds apart
+            time.sleep(3.2)
+            sweep()
+            wait_for_receipts(Channel.SMS)
+        opened = _open_some_links(base, 0.4)
+        out.write(f"· 借款人点开送达链接（已读）：{opened} 人")
+        time.sleep(max(0.0, 12.5 - 3 * 3.2))
+        sweep()  # unread and unreachable: post
+        wait_for_receipts(Channel.POST)
+        sweep()  # returned mail: public notice (summary cases converted first)
     _report(out)
 
 

@@ -18,6 +18,7 @@ from jiefen.accounts.models import (
     Role,
     User,
 )
+from jiefen.hearings.models import Courtroom
 from jiefen.law.identifiers import make_resident_id
 
 DEMO_PASSWORD = "jiefen2026"
@@ -108,6 +109,17 @@ STAFF: list[StaffSpec] = [
     StaffSpec("enforcer1", Role.ENFORCEMENT_OFFICER, "渝0105"),
     StaffSpec("enforcer2", Role.ENFORCEMENT_OFFICER, "渝0105"),
     StaffSpec("notary1", Role.NOTARY, "NOT01"),
+    # A lawyer who acts for borrowers in court (委托诉讼代理人), not a mediator.
+    StaffSpec("counsel1", Role.LAWYER, None, "LAW02"),
+]
+
+# The court's courtrooms (the administrator keeps them in the admin site): three in the building
+# and one internet courtroom for online hearings.
+COURTROOMS: list[tuple[str, bool]] = [
+    ("第一法庭", False),
+    ("第二法庭", False),
+    ("第三法庭", False),
+    ("金融审判互联网法庭", True),
 ]
 
 
@@ -126,6 +138,8 @@ def seed_staff(seed: int = 2026) -> list[User]:
             kind__in=[OrganisationKind.MEDIATION_ORG, OrganisationKind.NOTARY_OFFICE]
         ).update(court=court)
         orgs = {o.code: o for o in Organisation.objects.all()}
+        for name, online in COURTROOMS:
+            Courtroom.objects.get_or_create(court=court, name=name, defaults={"online": online})
         for n, spec in enumerate(STAFF, start=1):
             name = fake.name()
             birth = date(1970 + n % 25, 1 + n % 12, 1 + n % 27)
@@ -150,12 +164,16 @@ def seed_staff(seed: int = 2026) -> list[User]:
     return users
 
 
+# A borrower whose case went through the court: filed, served, heard or judged.
+DEFENDANT_STATES = ["filed", "served", "hearing_scheduled", "heard", "judged", "effective"]
+
+
 def seed_defendant_login(username: str = "defendant1") -> User | None:
     """A login for one borrower whose case was filed, so the defendant's portal can be tried."""
     from jiefen.cases.models import CaseParty, PartyRole
 
     link = (
-        CaseParty.objects.filter(role=PartyRole.DEFENDANT, case__state__in=["filed", "served"])
+        CaseParty.objects.filter(role=PartyRole.DEFENDANT, case__state__in=DEFENDANT_STATES)
         .select_related("party")
         .order_by("case_id")
         .first()

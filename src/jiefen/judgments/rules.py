@@ -28,6 +28,7 @@ from jiefen.law.caps import CapResult, annual_cap_percent
 from jiefen.law.errors import LawError
 from jiefen.law.fees import FeePolicy
 from jiefen.law.judgment import (
+    COMPONENTS,
     Collateral,
     Guarantee,
     JudgmentInput,
@@ -200,18 +201,7 @@ def _has_judgment(case: Case) -> bool:
 
 def judgment_input(case: Case, *, outcome: str = "judgment") -> JudgmentInput:
     """What `jiefen.law.judgment` computes from, read from the case, its findings and parties."""
-    claimed = {
-        c: getattr(case, c)
-        for c in (
-            "principal",
-            "interest",
-            "penalty_interest",
-            "compound_interest",
-            "fees",
-            "liquidated_damages",
-            "lawyer_fees",
-        )
-    }
+    claimed = {c: getattr(case, c) for c in COMPONENTS}
     annual, multiplier, basis = _rates(case)
     debtors = tuple(
         cp.party.name for cp in case.case_parties.all() if cp.role == PartyRole.DEFENDANT

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, Sum
 from jiefen.cases.models import Case, IdType, Party, Procedure
 from jiefen.hearings.models import Hearing, HearingState
 from jiefen.judgments.models import DecisionKind, DecisionState, Judgment
+from jiefen.law.judgment import COMPONENTS
 from jiefen.law.parameters import Parameters
 from jiefen.law.periods import HolidayCalendar, appeal_deadline
 
@@ -28,15 +29,7 @@ SERVICE_PURPOSE = {
     DecisionKind.WITHDRAWAL: "ruling",
 }
 # Claimed amounts by component: the Case columns (民诉解释 Art. 201: all are in the fee base).
-CLAIM_COLUMNS = (
-    "principal",
-    "interest",
-    "penalty_interest",
-    "compound_interest",
-    "fees",
-    "liquidated_damages",
-    "lawyer_fees",
-)
+CLAIM_COLUMNS = COMPONENTS
 CLAIMANT_ROLE = "原告"
 
 

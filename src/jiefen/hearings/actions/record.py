@@ -53,21 +53,13 @@ from jiefen.hearings.models import (
     Statement,
     StatementKind,
 )
+from jiefen.law.judgment_text import COMPONENT_LABELS
 
 # Claim elements whose finding carries amounts, and the claim components each one holds.
 AMOUNT_KEYS: dict[str, tuple[str, ...]] = {
     "principal": ("principal",),
     "interest": ("interest", "penalty_interest", "compound_interest", "fees", "liquidated_damages"),
     "enforcement_costs": ("lawyer_fees",),
-}
-COMPONENT_LABELS = {
-    "principal": "本金",
-    "interest": "利息",
-    "penalty_interest": "罚息",
-    "compound_interest": "复利",
-    "fees": "手续费",
-    "liquidated_damages": "违约金",
-    "lawyer_fees": "律师费",
 }
 ALLOWED_FLAG = "lawyer_fees_allowed"
 EXEMPTION = "exemption"  # the answer's 免责事由: disputes the claim as a whole

@@ -12,16 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiefen.cases.models import Case
+from jiefen.law.judgment_text import COMPONENT_LABELS
 
-COMPONENT_LABELS = {
-    "principal": "本金",
-    "interest": "利息",
-    "penalty_interest": "罚息",
-    "compound_interest": "复利",
-    "fees": "手续费",
-    "liquidated_damages": "违约金",
-    "lawyer_fees": "律师费",
-}
 LIABILITY = {"joint": "连带清偿责任", "general": "一般保证责任（补充清偿）"}
 
 
