@@ -274,8 +274,10 @@ def take_effect_due(today: date) -> dict[str, int]:
     pending = Judgment.objects.filter(
         kind=DecisionKind.JUDGMENT, state=DecisionState.PRONOUNCED
     ).values_list("case_id", flat=True)
-    refreshed = refresh_appeal_periods(list(pending))
+    # One transaction: the rows this worker locks to refresh their appeal periods stay locked
+    # until it has moved them, so a second worker skips them in both steps (never one step each).
     with transaction.atomic():
+        refreshed = refresh_appeal_periods(list(pending))
         judgments = _appeal_period_over(today, calendar)
         small = _served_on_everyone(
             DecisionKind.JUDGMENT, today, calendar, "小额诉讼判决为终审判决，送达各方当事人后生效"
