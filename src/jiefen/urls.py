@@ -14,6 +14,7 @@ urlpatterns = [
     path("service/", include("jiefen.service.urls")),
     path("hearings/", include("jiefen.hearings.urls")),
     path("judgments/", include("jiefen.judgments.urls")),
+    path("enforcement/", include("jiefen.enforcement.urls")),
     path("", include((service_public, "public"))),
     path("", include("jiefen.web.urls")),
 ]

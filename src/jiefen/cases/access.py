@@ -25,6 +25,15 @@ from django.http import Http404
 from jiefen.accounts.models import Role, User
 from jiefen.cases.models import Case, CaseParty, Party, PartyRole, Series
 from jiefen.docket.models import FilingJob
+from jiefen.enforcement.models import (
+    Application,
+    Asset,
+    Enforcement,
+    Inquiry,
+    Measure,
+    MeasureKind,
+    Receipt,
+)
 from jiefen.documents.models import RecipientRole, StoredDocument
 from jiefen.hearings.models import Agent, Answer, Finding, Hearing, HearingSession, Transcript
 from jiefen.intake.models import Batch
@@ -271,6 +280,45 @@ def visible_judgments(who: AnyUser) -> QuerySet[Judgment]:
     return judgments
 
 
+def visible_applications(who: AnyUser) -> QuerySet[Application]:
+    """Enforcement applications (执行申请) of visible cases."""
+    return _of_visible_cases(who, Application.objects.all(), "case")
+
+
+def visible_enforcements(who: AnyUser) -> QuerySet[Enforcement]:
+    """Enforcement cases (执 / 执恢) of visible cases: the officer's own, the creditor's, the
+    debtor's own."""
+    return _of_visible_cases(who, Enforcement.objects.all(), "case")
+
+
+def visible_inquiries(who: AnyUser) -> QuerySet[Inquiry]:
+    return _of_visible_cases(who, Inquiry.objects.all(), "enforcement__case")
+
+
+def visible_assets(who: AnyUser) -> QuerySet[Asset]:
+    """Assets found by the inquiries: court staff and the creditor see them (the creditor acts
+    on them, e.g. applies for deduction); a debtor sees only their own."""
+    assets = _of_visible_cases(who, Asset.objects.all(), "enforcement__case")
+    user = _active(who)
+    if user is not None and user.role == Role.DEFENDANT:
+        assets = assets.filter(party_id=user.party_id)
+    return assets
+
+
+def visible_measures(who: AnyUser) -> QuerySet[Measure]:
+    return _of_visible_cases(who, Measure.objects.all(), "enforcement__case")
+
+
+def visible_receipts(who: AnyUser) -> QuerySet[Receipt]:
+    return _of_visible_cases(who, Receipt.objects.all(), "enforcement__case")
+
+
+def public_dishonest_entries() -> QuerySet[Measure]:
+    """The dishonest-debtor list as published (失信被执行人名单公布): current entries only, never
+    a deleted one (SPC dishonest-list provisions Arts. 7, 10)."""
+    return Measure.objects.filter(kind=MeasureKind.DISHONEST_LISTING, lifted_on=None)
+
+
 def _one[M: Model](qs: QuerySet[M], pk: object, message: str) -> M:
     try:
         return qs.get(pk=pk)
@@ -366,6 +414,22 @@ def judgment_for(who: AnyUser, judgment_id: object) -> Judgment:
     return _one(visible_judgments(who).select_related("case"), judgment_id, "文书不存在或无权查看")
 
 
+def enforcement_for(who: AnyUser, enforcement_id: object) -> Enforcement:
+    return _one(
+        visible_enforcements(who).select_related("case", "officer", "case__institution"),
+        enforcement_id,
+        "执行案件不存在或无权查看",
+    )
+
+
+def application_for(who: AnyUser, application_id: object) -> Application:
+    return _one(
+        visible_applications(who).select_related("case"),
+        application_id,
+        "执行申请不存在或无权查看",
+    )
+
+
 def batch_for(who: AnyUser, batch_id: object) -> Batch:
     return _one(visible_batches(who), batch_id, "批次不存在或无权查看")
 
@@ -378,6 +442,8 @@ DESKS: dict[str, frozenset[str]] = {
     "service": frozenset({Role.CLERK, Role.JUDGE, Role.PLATFORM_ADMIN}),
     "hearings": frozenset({Role.JUDGE, Role.CLERK, Role.PLATFORM_ADMIN}),
     "judgments": frozenset({Role.JUDGE, Role.CLERK, Role.PLATFORM_ADMIN}),
+    "enforcement": frozenset({Role.ENFORCEMENT_OFFICER, Role.PLATFORM_ADMIN}),
+    "recoveries": frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN}),
 }
 
 
@@ -612,6 +678,32 @@ ABILITIES: dict[str, Ability] = {
         "登记上诉",
         frozenset({Role.CLERK}),
         "A paper appeal handed in at the court is registered by the clerk (民诉法 Art. 173).",
+    ),
+    "enforcement.prepare_applications": Ability(
+        "生成执行申请",
+        frozenset({SYSTEM}),
+        "The sweep prepares an application when a performance period passes unpaid.",
+    ),
+    "enforcement.record_payment": Ability(
+        "登记执行款",
+        frozenset({Role.ENFORCEMENT_OFFICER, Role.BANK_AGENT, SYSTEM}),
+        "Money reaches the court's enforcement account (the officer or the account feed records "
+        "it), or the debtor pays the creditor directly and the creditor reports it.",
+    ),
+    "enforcement.disburse": Ability(
+        "发还执行款",
+        frozenset({Role.ENFORCEMENT_OFFICER}),
+        "Only the court pays out what it holds on its enforcement account.",
+    ),
+    "enforcement.receive_registry": Ability(
+        "接收查控反馈",
+        frozenset({Role.ENFORCEMENT_OFFICER, SYSTEM}),
+        "Registry answers arrive machine to machine; the officer may fetch them.",
+    ),
+    "enforcement.lift_measure": Ability(
+        "解除执行措施",
+        frozenset({Role.ENFORCEMENT_OFFICER, SYSTEM}),
+        "Freezes, seizures and restrictions are lifted by the court, on performance by the sweep.",
     ),
     "intake.submit_batch": Ability(
         "提交批量数据",

@@ -102,6 +102,9 @@ _CLAIMANT_SIDE = frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN, SYSTEM})
 _APPLICANTS = frozenset({Role.BANK_AGENT, Role.MEDIATOR, Role.PLATFORM_ADMIN})
 # Rulings, orders and hearings are judicial acts: the judge alone.
 _JUDGE = frozenset({Role.JUDGE})
+# Enforcement measures are the enforcement officer's; the filing and money sweeps act as SYSTEM.
+_ENFORCER = frozenset({Role.ENFORCEMENT_OFFICER})
+_ENFORCER_OR_SYSTEM = frozenset({Role.ENFORCEMENT_OFFICER, SYSTEM})
 
 
 _ENFORCEABLE_TITLES = (
@@ -339,24 +342,107 @@ TRANSITIONS: tuple[Transition, ...] = (
         "申请执行",
         _ENFORCEABLE_TITLES,
         State.IN_ENFORCEMENT,
-        "Creditor applies to enforce a title within 2 years (民诉法 Art. 250).",
+        "The creditor applies to enforce a title within 2 years of the performance period "
+        "(民诉法 Arts. 247, 249, 250); the court files it with a 执 number.",
         actors=frozenset({Role.BANK_AGENT}),
+    ),
+    *(
+        Transition(
+            name,
+            label,
+            (State.IN_ENFORCEMENT,),
+            State.IN_ENFORCEMENT,
+            meaning,
+            actors=actors,
+        )
+        for name, label, meaning, actors in (
+            (
+                "issue_execution_notice",
+                "发出执行通知书、报告财产令",
+                "Execution notice and order to report assets on filing (民诉法 Arts. 251-252).",
+                _ENFORCER_OR_SYSTEM,
+            ),
+            (
+                "inquire_assets",
+                "网络查控",
+                "Online inquiry of the debtor's deposits, vehicles, real estate, securities and "
+                "wages (民诉法 Art. 253).",
+                _ENFORCER_OR_SYSTEM,
+            ),
+            (
+                "freeze",
+                "冻结存款",
+                "Deposits frozen by ruling, at most 1 year (SPC seizure provisions Art. 27).",
+                _ENFORCER,
+            ),
+            (
+                "deduct",
+                "扣划存款",
+                "Frozen deposits deducted to the court's account (民诉法 Art. 253).",
+                _ENFORCER,
+            ),
+            (
+                "seize",
+                "查封、扣押财产",
+                "Vehicles seized (2 years), real estate sealed (3 years) (民诉法 Art. 254).",
+                _ENFORCER,
+            ),
+            (
+                "restrict_consumption",
+                "限制消费",
+                "High consumption restricted for a debtor who did not perform within the "
+                "notice's period (SPC provisions on restricting high consumption Art. 1).",
+                _ENFORCER,
+            ),
+            (
+                "list_dishonest",
+                "纳入失信被执行人名单",
+                "A debtor able but refusing, or on another ground of the SPC provisions Art. 1, "
+                "listed with the ground and duration; never a minor.",
+                _ENFORCER,
+            ),
+            (
+                "execution_settlement",
+                "执行和解",
+                "The parties settle in execution (SPC provisions on execution settlement 2018).",
+                _ENFORCER,
+            ),
+            (
+                "record_receipt",
+                "执行款到账",
+                "Money received and distributed: the money debt first, then the doubled-part "
+                "interest (法释〔2014〕8号 Art. 4).",
+                _ENFORCER_OR_SYSTEM,
+            ),
+        )
     ),
     Transition(
         "terminate_for_now",
         "终结本次执行",
         (State.IN_ENFORCEMENT,),
         State.TERMINATED_FOR_NOW,
-        "No assets found: closed for now, may resume.",
-        actors=frozenset({Role.ENFORCEMENT_OFFICER}),
+        "No disposable assets after the full inquiry, 3 months after filing, the creditor heard "
+        "(SPC provisions on 终本 2016, Art. 1); assets checked again every 6 months.",
+        actors=_ENFORCER,
+    ),
+    Transition(
+        "reinquire_assets",
+        "终本后财产复查",
+        (State.TERMINATED_FOR_NOW,),
+        State.TERMINATED_FOR_NOW,
+        "The six-monthly online inquiry of a case terminated for now (终本规定 Art. 9).",
+        actors=_ENFORCER_OR_SYSTEM,
     ),
     Transition(
         "resume_enforcement",
         "恢复执行",
         (State.TERMINATED_FOR_NOW,),
         State.IN_ENFORCEMENT,
-        "Assets found: execution resumes (执恢 number).",
-        actors=frozenset({Role.ENFORCEMENT_OFFICER}),
+        "Assets found: enforcement resumes with a 执恢 number, no time limit, no new fee "
+        "(终本规定 Art. 9).",
+        # The re-inquiry sweep resumes when it finds assets; the creditor may apply; the
+        # officer may resume.
+        actors=frozenset({Role.ENFORCEMENT_OFFICER, Role.BANK_AGENT, SYSTEM}),
     ),
     Transition(
         "close",
@@ -366,6 +452,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Debt fully performed or enforcement completed.",
         # The creditor's payment report completes the plan, or the enforcement officer closes.
         actors=frozenset({Role.BANK_AGENT, Role.ENFORCEMENT_OFFICER, SYSTEM}),
+    ),
+    Transition(
+        "delist_dishonest",
+        "删除失信信息",
+        (State.CLOSED,),
+        State.CLOSED,
+        "The dishonest-debtor entry deleted within 3 working days of full performance, and "
+        "the consumption restriction lifted (SPC dishonest-list provisions Art. 10).",
+        actors=_ENFORCER_OR_SYSTEM,
     ),
 )
 

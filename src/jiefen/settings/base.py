@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "jiefen.service",
     "jiefen.hearings",
     "jiefen.judgments",
+    "jiefen.enforcement",
     "jiefen.stats",
     "jiefen.web",
     "jiefen.demo",
