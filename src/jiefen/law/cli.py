@@ -18,12 +18,13 @@ from typing import Any
 
 from jiefen.law.caps import annual_cap_percent
 from jiefen.law.case_numbers import CaseNumber, parse_case_number
-from jiefen.law.delay_interest import delayed_performance_interest
+from jiefen.law.delay_interest import Payment, delayed_performance_interest
+from jiefen.law.distribution import MoneyDebt, distribute
 from jiefen.law.errors import LawError
 from jiefen.law.fees import FEE_KINDS, HALF_ROUNDINGS, FeePolicy, HalfRounding, compute_fee
 from jiefen.law.identifiers import check_resident_id
 from jiefen.law.interest import days_between, simple_interest
-from jiefen.law.money import ROUNDINGS, amount_in_words
+from jiefen.law.money import ROUNDINGS, amount_in_words, to_fen
 from jiefen.law.parameters import Parameters, load_parameters
 from jiefen.law.periods import PROCEDURES, HolidayCalendar, period_in_days, period_in_months
 from jiefen.law.service import CHANNELS, ServiceFacts, service_effect
@@ -147,6 +148,58 @@ def _cap(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
 def _delay(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
     result = delayed_performance_interest(args.debt, expiry=args.start, end=args.end, params=params)
     return {"days": result.days, "doubled_interest": _s(result.doubled_interest)}
+
+
+def _payment(text: str) -> Payment:
+    """``DATE:AMOUNT`` (2024-01-31:100525) → a positive :class:`Payment`."""
+    day, sep, amount = text.partition(":")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"付款应写成 日期:金额（如 2024-01-31:100525）：{text!r}")
+    try:
+        on = date.fromisoformat(day.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"付款日期无效（格式 YYYY-MM-DD）：{day!r}（{text!r}）"
+        ) from None
+    try:
+        value = Decimal(amount.strip().replace(",", ""))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"付款金额不是数字：{amount!r}（{text!r}）") from None
+    if not value.is_finite() or value <= 0:
+        raise argparse.ArgumentTypeError(f"付款金额必须为正数：{amount!r}（{text!r}）")
+    return Payment(on, value)
+
+
+def _money(value: Decimal) -> str:
+    return _s(to_fen(value))
+
+
+def _distribute(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
+    if not args.payment:
+        raise CliError("至少需要一笔付款：--payment 日期:金额")
+    if args.debt < 0:
+        raise CliError(f"债务金额不得为负数：{_s(args.debt)}")
+    result = distribute(
+        MoneyDebt(principal=args.debt),
+        delay_from=args.delay_from,
+        payments=args.payment,
+        params=params,
+    )
+    return {
+        "allocations": [
+            {
+                "date": a.on.isoformat(),
+                "amount": _money(a.amount),
+                "to_debt": _money(a.to_debt),
+                "to_delay_interest": _money(a.to_delay_interest),
+                "surplus": _money(a.surplus),
+            }
+            for a in result.allocations
+        ],
+        "delay_interest_accrued": _money(result.delay_interest_accrued),
+        "outstanding_debt": _money(result.outstanding_debt),
+        "outstanding_delay_interest": _money(result.outstanding_delay_interest),
+    }
 
 
 def _deadline(args: argparse.Namespace, params: Parameters) -> dict[str, Any]:
@@ -273,6 +326,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", required=True, type=_date, help="last day of the performance period")
     p.add_argument("--end", required=True, type=_date, help="payment date")
     p.set_defaults(handler=_delay)
+
+    p = sub.add_parser(
+        "distribute",
+        help="distribute payments over the debt and the doubled part (执行款分配, 法释〔2014〕8号)",
+    )
+    p.add_argument("--debt", required=True, type=_decimal, help="money debt fixed by the title")
+    p.add_argument(
+        "--from",
+        dest="delay_from",
+        required=True,
+        type=_date,
+        help="last day of the performance period (counted as delay-interest --start)",
+    )
+    p.add_argument(
+        "--payment",
+        action="append",
+        type=_payment,
+        default=[],
+        metavar="DATE:AMOUNT",
+        help="a payment, e.g. 2024-01-31:100525 (repeat for several)",
+    )
+    p.set_defaults(handler=_distribute)
 
     p = sub.add_parser("deadline", help="last day of a period after an event")
     p.add_argument("--event-date", required=True, type=_date)
