@@ -2,6 +2,7 @@
 
 from jiefen.settings.base import *  # noqa: F403
 from jiefen.settings.database import *  # noqa: F403
+from jiefen.settings.enforcement import *  # noqa: F403
 from jiefen.settings.hearings import *  # noqa: F403
 from jiefen.settings.privacy import *  # noqa: F403
 from jiefen.settings.security import *  # noqa: F403
