@@ -31,6 +31,7 @@ from jiefen.cases.states import State
 from jiefen.docket.models import FilingJob
 from jiefen.documents.actions import issue_document
 from jiefen.documents.models import StoredDocument
+from jiefen.enforcement.models import Enforcement, TitleKind
 from jiefen.hearings.models import (
     Agent,
     AgentAuthority,
@@ -67,6 +68,7 @@ FOREIGN_NAMES = ["欧阳外甲", "欧阳外乙", "欧阳外丙"]
 FOREIGN_AMOUNTS = [Decimal("98765.43"), Decimal("87654.32"), Decimal("76543.21")]
 FOREIGN_PRODUCT = "外地专属消费贷"
 FOREIGN_FILE = "foreign-batch-7731.csv"
+FOREIGN_ENFORCEMENT = "（2026）渝0106执77号"
 
 GENERIC_POST = {"action": "fail", "reason": "矩阵测试", "instalments": "1", "next": "/"}
 
@@ -205,11 +207,27 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
         court=court_b, series=series, case_ids=[cases[0].pk], total=1, requested_by=clerk_b
     )
     heard = _foreign_hearing(court_b, judge_b, series, cases[2])
+    officer_b = make_user(Role.ENFORCEMENT_OFFICER, court_b)
+    Case.objects.filter(pk=cases[2].pk).update(enforcement_officer=officer_b)
+    enforcement = Enforcement.objects.create(
+        case=cases[2],
+        number=FOREIGN_ENFORCEMENT,
+        title_kind=TitleKind.JUDGMENT,
+        title_reference="（2025）渝0106民初9931号民事判决书",
+        filed_on=date.today(),
+        officer=officer_b,
+        principal=Decimal("30000.00"),
+        delay_from=date.today() - timedelta(days=5),
+        applied_total=Decimal("30000.00"),
+        execution_fee=Decimal("350.00"),
+        debt_outstanding=Decimal("30000.00"),
+    )
     cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     return {
         **heard,
         "attempts": [attempt],
         "service_jobs": [service_job],
+        "enforcements": [enforcement],
         "cases": cases,
         "series": [series],
         "offers": [proposal, Offer.objects.get(pk=agreement.offer_id)],
@@ -224,6 +242,7 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
             *(c.contract_number for c in cases),
             *(c.case_number for c in cases if c.case_number),
             *(c.mediation_number for c in cases if c.mediation_number),
+            FOREIGN_ENFORCEMENT,
             *(f"{a}" for a in FOREIGN_AMOUNTS),
             *(f"{a:,}" for a in FOREIGN_AMOUNTS),
         ],
@@ -289,6 +308,8 @@ def _objects(foreign: dict[str, Any]) -> dict[str, list[Any]]:
         "signature_id": [s.pk for s in foreign["signatures"]],
         "judgment_id": [j.pk for j in foreign["judgments"]],
         "case_number": [c.case_number for c in foreign["cases"] if c.case_number],
+        "enforcement_id": [e.pk for e in foreign["enforcements"]],
+        "number": [e.number for e in foreign["enforcements"]],
     }
 
 

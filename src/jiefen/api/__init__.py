@@ -31,3 +31,7 @@ api.add_router("/", intake_router)
 from jiefen.judgments.api import router as judgments_router  # noqa: E402
 
 api.add_router("/", judgments_router)
+
+from jiefen.enforcement.api import router as enforcement_router  # noqa: E402
+
+api.add_router("/", enforcement_router)

@@ -25,6 +25,7 @@ from django.http import Http404
 from jiefen.accounts.models import Role, User
 from jiefen.cases.models import Case, CaseParty, Party, PartyRole, Series
 from jiefen.docket.models import FilingJob
+from jiefen.documents.models import RecipientRole, StoredDocument
 from jiefen.enforcement.models import (
     Application,
     Asset,
@@ -34,7 +35,6 @@ from jiefen.enforcement.models import (
     MeasureKind,
     Receipt,
 )
-from jiefen.documents.models import RecipientRole, StoredDocument
 from jiefen.hearings.models import Agent, Answer, Finding, Hearing, HearingSession, Transcript
 from jiefen.intake.models import Batch
 from jiefen.judgments.models import DecisionState, Judgment
@@ -301,7 +301,7 @@ def visible_assets(who: AnyUser) -> QuerySet[Asset]:
     assets = _of_visible_cases(who, Asset.objects.all(), "enforcement__case")
     user = _active(who)
     if user is not None and user.role == Role.DEFENDANT:
-        assets = assets.filter(party_id=user.party_id)
+        assets = assets.filter(party_id=user.party_id or 0)
     return assets
 
 

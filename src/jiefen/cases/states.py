@@ -372,7 +372,7 @@ TRANSITIONS: tuple[Transition, ...] = (
             (
                 "freeze",
                 "冻结存款",
-                "Deposits frozen by ruling, at most 1 year (SPC seizure provisions Art. 27).",
+                "Deposits frozen by ruling, at most 1 year (民诉解释 Art. 485).",
                 _ENFORCER,
             ),
             (

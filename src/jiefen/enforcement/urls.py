@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401  (the views helper adds the pages)
+"""Pages of the enforcement stage (执行): the officer's desk and series, one enforcement case,
+the bank's recoveries."""
+
+from jiefen.enforcement.views import case, desk, recoveries
 
 app_name = "enforcement"
 
-urlpatterns: list = []
+urlpatterns = [*desk.urlpatterns, *recoveries.urlpatterns, *case.urlpatterns]

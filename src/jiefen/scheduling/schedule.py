@@ -12,6 +12,13 @@ from django.tasks import Task
 from django_tasks_concurrent import periodic
 
 from jiefen.docket.tasks import resume_stale_jobs
+from jiefen.enforcement.tasks import (
+    collect_answers_task,
+    delisting_sweep_task,
+    prepare_applications_task,
+    reinquiry_sweep_task,
+    settlement_sweep_task,
+)
 from jiefen.hearings.tasks import confirm_hearings_task
 from jiefen.intake.tasks import resume_stale_batches
 from jiefen.judgments.tasks import decisions_sweep_task
@@ -29,6 +36,10 @@ DAILY_SWEEPS: tuple[Task, ...] = (
     payment_orders_take_effect_task,
     sweep_missed_instalments_task,
     decisions_sweep_task,
+    prepare_applications_task,
+    settlement_sweep_task,
+    reinquiry_sweep_task,
+    delisting_sweep_task,
 )
 
 for sweep in DAILY_SWEEPS:
@@ -46,3 +57,7 @@ periodic(cron=settings.JIEFEN_SERVICE_SWEEP_CRON)(service_sweep_task)
 # Hearings: served cases get their hearing confirmed, or moved with a new summons (hourly, after
 # the service sweep has settled the services).
 periodic(cron=settings.JIEFEN_SWEEP_CATCH_UP_CRON, periodic_id="hearings")(confirm_hearings_task)
+
+# Enforcement: the registries answer inquiries asynchronously; their answers are collected often
+# (a pending inquiry is asked again until it is answered).
+periodic(cron=settings.JIEFEN_REGISTRY_COLLECT_CRON)(collect_answers_task)

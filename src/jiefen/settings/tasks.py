@@ -42,3 +42,6 @@ JIEFEN_SERVICE_READ_WAIT = int(env("JIEFEN_SERVICE_READ_WAIT", str(3 * 86400)))
 JIEFEN_SERVICE_POST_WAIT = int(env("JIEFEN_SERVICE_POST_WAIT", str(15 * 86400)))
 JIEFEN_SERVICE_SWEEP_CRON = env("JIEFEN_SERVICE_SWEEP_CRON", "*/10 * * * *")
 JIEFEN_SERVICE_CHUNK = int(env("JIEFEN_SERVICE_CHUNK", "500"))
+# Enforcement: answers of the asset registries to pending online inquiries (网络查控) are fetched
+# on JIEFEN_REGISTRY_COLLECT_CRON; the re-inquiry of cases terminated for now is a daily sweep.
+JIEFEN_REGISTRY_COLLECT_CRON = env("JIEFEN_REGISTRY_COLLECT_CRON", "*/5 * * * *")

@@ -17,6 +17,7 @@ from django.db import connection
 
 from jiefen.accounts.models import User
 from jiefen.demo.docket import run_filing_demo
+from jiefen.demo.enforcement import run_enforcement_demo
 from jiefen.demo.hearings import run_hearing_demo
 from jiefen.demo.holidays import seed_demo_holidays
 from jiefen.demo.intake import run_intake_demo
@@ -67,6 +68,7 @@ class Command(BaseCommand):
         run_filing_demo(self.stdout)
         run_service_demo(self.stdout)
         run_hearing_demo(self.stdout)
+        run_enforcement_demo(self.stdout)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")

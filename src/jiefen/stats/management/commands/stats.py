@@ -24,6 +24,9 @@ def collect() -> dict[str, Any]:
     from jiefen.judgments.selectors import stats_section as judgment_stats
 
     numbers["judgments"] = judgment_stats()
+    from jiefen.enforcement.selectors import stats_section as enforcement_stats
+
+    numbers["enforcement"] = enforcement_stats()
     return numbers
 
 
