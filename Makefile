@@ -21,3 +21,4 @@ bench:
 	$(UV) run --frozen python benchmarks/filing.py --cases 1000
 	$(UV) run --frozen python benchmarks/service.py --cases 10000
 	$(UV) run --frozen python benchmarks/judgment.py --cases 300
+	$(UV) run --frozen python benchmarks/enforcement.py --cases 10000

@@ -43,15 +43,22 @@ def demo(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """Run the demo once, committed, for every test of the module; empty the database after."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        gateway = s.getsockname()[1]
+    ports = []
+    for _ in range(2):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(s.getsockname()[1])
+    gateway, registry = ports
     var = tmp_path_factory.mktemp("demo-var")
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
         pytest.MonkeyPatch.context() as mp,
         django_db_blocker.unblock(),
-        override_settings(JIEFEN_VAR_DIR=var, PASSWORD_HASHERS=hashers),
+        override_settings(
+            JIEFEN_VAR_DIR=var,
+            PASSWORD_HASHERS=hashers,
+            JIEFEN_REGISTRY_URL=f"http://127.0.0.1:{registry}",
+        ),
     ):
         # The demo starts its SMS gateway simulator where the settings say; never a shared port.
         mp.setenv("JIEFEN_SMS_GATEWAY_URL", f"http://127.0.0.1:{gateway}")
@@ -105,6 +112,15 @@ def test_demo_runs_the_pipeline_and_every_login_works(demo: str) -> None:
         if g["liability"] == "general"
     ]
     assert general, "no judgment with a general guarantee"
+    # The effective judgments and the missed instalment plans are enforced: some paid by
+    # deduction or after a freeze, some terminated for now, some of those resumed (执恢) when
+    # the re-inquiry found assets, one debtor listed as dishonest and deleted after paying.
+    enforced = stats["enforcement"]
+    assert enforced["cases"] > 0 and enforced["closed_performed"] > 0
+    assert enforced["closed_terminated"] > 0 and enforced["resumed"] > 0
+    assert enforced["dishonest_listed"] == 1 and enforced["delisted"] == 1
+    assert 0 < float(enforced["recovery_rate"]) < 1
+    assert "执恢" in demo and "终本" in demo
 
 
 @pytest.mark.slow
@@ -127,13 +143,16 @@ def test_every_case_has_an_event_for_each_state_it_passed_through(demo: str) -> 
     assert broken == []
     reached = set(Case.objects.values_list("state", flat=True))
     # The demo takes a filed series through service and hearing to effective judgments, one
-    # case withdrawn; the card series waits for the clerk at the filing desk.
+    # case withdrawn, and enforces them (performed, terminated for now, in enforcement); the card
+    # series waits for the clerk at the filing desk.
     assert {
         State.SCREENING,
         State.IN_MEDIATION,
         State.CONFIRMED,
         State.WITHDRAWN,
-        State.EFFECTIVE,
+        State.IN_ENFORCEMENT,
+        State.TERMINATED_FOR_NOW,
+        State.CLOSED,
     } <= reached
     after_filing = [
         State.FILED,
@@ -146,8 +165,10 @@ def test_every_case_has_an_event_for_each_state_it_passed_through(demo: str) -> 
     ]
     in_court = Case.objects.filter(state__in=after_filing)
     assert in_court.exclude(events__transition="file").count() == 0
-    effective = Case.objects.filter(state=State.EFFECTIVE, judgment__kind="judgment")
+    # Judgments that took effect; their cases have gone on to enforcement since.
+    effective = Case.objects.filter(judgment__kind="judgment", judgment__state="effective")
     assert effective.exists()
+    assert effective.exclude(events__transition="apply_enforcement").count() == 0
     assert effective.exclude(events__transition="hold_hearing").count() == 0
     assert effective.exclude(events__transition="take_effect").count() == 0
 

@@ -235,6 +235,29 @@ def check_postal_gateway(clone: Clone) -> None:
     clone.stop(proc, "postal_gateway")
 
 
+def check_registry_simulator(clone: Clone) -> None:
+    """The registry simulator answers a bulk inquiry (with its token) and refuses one without."""
+    port = _free_port()
+    proc = clone.start("registry_simulator", "--port", str(port), "--delay", "0")
+    clone.wait_for(proc, "registry_simulator", lambda: _get(f"http://127.0.0.1:{port}/")[0] == 200)
+    body = json.dumps(
+        {"as_of": "2026-03-02", "subjects": [{"reference": "r1", "name": "张三", "id_number": "1"}]}
+    ).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/inquiries",
+        data=body,
+        headers={"Authorization": "Bearer registry-demo-token", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        assert answer.status == 202 and json.loads(answer.read())["request"]
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{port}/api/inquiries", data=body), timeout=5
+        )
+    assert refused.value.code == 401
+    clone.stop(proc, "registry_simulator")
+
+
 def check_verify_service(clone: Clone) -> None:
     """The demo served its filed series: every hash and signature of a served case checks out."""
     with sqlite3.connect(clone.database, timeout=30) as db:
@@ -247,16 +270,19 @@ def check_verify_service(clone: Clone) -> None:
 
 
 def check_judgment_show(clone: Clone) -> None:
-    """The demo judged its served series: one effective judgment's figures as one JSON object,
-    and an unknown case number refused (exit 1, a message in Chinese)."""
+    """The demo judged its served series: one effective judgment's figures as one JSON object
+    (the case has gone on to enforcement since), and an unknown case number refused (exit 1, a
+    message in Chinese)."""
     with sqlite3.connect(clone.database, timeout=30) as db:
         row = db.execute(
-            "SELECT c.case_number FROM judgments_judgment j JOIN cases_case c ON c.id = j.case_id "
+            "SELECT c.case_number, c.state FROM judgments_judgment j "
+            "JOIN cases_case c ON c.id = j.case_id "
             "WHERE j.kind = 'judgment' AND j.state = 'effective' ORDER BY j.id LIMIT 1"
         ).fetchone()
     assert row, "the demo has no effective judgment"
     shown = _json_object(clone.run("judgment_show", row[0], "--json"))
-    assert shown["case_number"] == row[0] and shown["state"] == "effective"
+    assert shown["case_number"] == row[0] and shown["state"] == row[1]
+    assert row[1] in ("effective", "in_enforcement", "terminated_for_now", "closed")
     assert 0 < shown["awarded_total"] <= shown["claimed_total"]
     assert round(shown["fee_plaintiff"] + shown["fee_defendants"], 2) == shown["acceptance_fee"]
     unknown = subprocess.run(
@@ -324,6 +350,7 @@ CHECKS: dict[str, Callable[[Clone], None]] = {
     "filing_resume": check_filing_resume,
     "sms_gateway": check_sms_gateway,
     "postal_gateway": check_postal_gateway,
+    "registry_simulator": check_registry_simulator,
     "verify_service": check_verify_service,
     "judgment_show": check_judgment_show,
     "db_worker": check_db_worker,
@@ -367,6 +394,7 @@ def test_every_documented_command_works_on_a_fresh_clone(tmp_path: Path) -> None
     env = _newcomer_env()
     # Not a setting a newcomer makes; only so that parallel runs never share the demo's gateway.
     env["JIEFEN_SMS_GATEWAY_URL"] = f"http://127.0.0.1:{gateway_port}"
+    env["JIEFEN_REGISTRY_URL"] = f"http://127.0.0.1:{_free_port()}"
     clone = Clone(tmp_path, env, gateway_port)
     documented = documented_commands(README.read_text("utf-8"))
     try:

@@ -8,8 +8,6 @@ LOCKED); on SQLite the IMMEDIATE transactions serialise them.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -28,30 +26,7 @@ from jiefen.enforcement.models import (
     EnforcementState,
     Inquiry,
 )
-
-WORKERS = 4
-
-
-def _in_parallel(work: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(WORKERS)
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(WORKERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+from parallel import in_parallel
 
 
 def _submit_at_once(court: Organisation, bank: Organisation, agent: User) -> None:
@@ -59,7 +34,7 @@ def _submit_at_once(court: Organisation, bank: Organisation, agent: User) -> Non
     cases = [enforceable_case(court, bank, officer_count=0) for _ in range(12)]
     prepare_applications(today=FILED_ON)
     ids = list(Application.objects.values_list("pk", flat=True))
-    results, errors = _in_parallel(lambda: submit_applications(ids, by=agent, on=FILED_ON))
+    results, errors = in_parallel(lambda: submit_applications(ids, by=agent, on=FILED_ON))
     assert errors == []
     # Exactly one submission filed each application; the others found them submitted.
     assert sorted(pk for r in results for pk in r.filed) == sorted(
@@ -114,7 +89,7 @@ def test_reinquiry_sweeps_at_once_inquire_each_case_once(
     from jiefen.cases.states import State
 
     Case.objects.filter(pk__in=[c.pk for c in cases]).update(state=State.TERMINATED_FOR_NOW)
-    results, errors = _in_parallel(lambda: reinquiry_sweep(today=date(2026, 12, 3)))
+    results, errors = in_parallel(lambda: reinquiry_sweep(today=date(2026, 12, 3)))
     assert errors == []
     assert sum(r["inquired"] for r in results) == len(cases)
     assert Inquiry.objects.filter(reinquiry=True).count() == len(cases)

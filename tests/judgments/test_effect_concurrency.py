@@ -7,43 +7,17 @@ transactions serialise them; either way one `take_effect` event per case.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from jiefen.accounts.models import User
 from jiefen.cases.models import Case, CaseEvent
 from jiefen.judgments.actions.effect import take_effect_due
 from jiefen.judgments.models import DecisionState, Judgment
 from judgments.decision_setup import pronounced
-
-WORKERS = 4
-
-
-def _in_parallel(work: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(WORKERS)
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(WORKERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+from parallel import in_parallel
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,7 +28,7 @@ def test_four_sweeps_at_once_make_each_judgment_effective_once(
     for case in cases:
         name = case.case_parties.get().party.name
         pronounced(case, by=judge, served={name: date(2025, 9, 1)}, claimant_on=date(2025, 9, 1))
-    results, errors = _in_parallel(lambda: take_effect_due(date(2025, 9, 20)))
+    results, errors = in_parallel(lambda: take_effect_due(date(2025, 9, 20)))
     assert errors == []
     assert sum(r["judgments"] for r in results) == 5
     assert CaseEvent.objects.filter(transition="take_effect").count() == 5

@@ -8,41 +8,15 @@ UPDATE), on SQLite the IMMEDIATE transactions serialise the writers.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from jiefen.service.actions import dispatch, open_services, record_receipts, sweep
 from jiefen.service.models import Channel, Service, ServiceAttempt, ServiceEvent, ServiceReceipt
-
-WORKERS = 4
-
-
-def _in_parallel(work: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(WORKERS)
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(WORKERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+from parallel import WORKERS, in_parallel
 
 
 @pytest.mark.django_db(transaction=True)
@@ -57,7 +31,7 @@ def test_the_same_receipts_delivered_by_four_workers_at_once_count_once(
          "status": "delivered"}
         for a in sms
     ]  # fmt: skip
-    counts, errors = _in_parallel(lambda: record_receipts("sms_gateway", batch))
+    counts, errors = in_parallel(lambda: record_receipts("sms_gateway", batch))
     assert errors == []
     assert sum(c.accepted for c in counts) == len(sms)
     assert sum(c.duplicates for c in counts) == len(sms) * (WORKERS - 1)
@@ -82,7 +56,7 @@ def test_four_sweeps_at_once_retry_each_failed_attempt_once(
          for a in sms],
     )  # fmt: skip
     later = timezone.now() + timedelta(hours=2)
-    _, errors = _in_parallel(lambda: sweep(later))
+    _, errors = in_parallel(lambda: sweep(later))
     assert errors == []
     retries = ServiceAttempt.objects.filter(channel=Channel.SMS, try_number=2)
     assert retries.count() == len(sms)  # one second try each, not four
@@ -111,7 +85,7 @@ def test_four_workers_serving_the_same_judgment_at_once_open_one_service(
         by=clerk,
         issued_for="hearing:concurrent",
     )
-    queued, errors = _in_parallel(lambda: serve_documents([doc], purpose=Purpose.JUDGMENT, by=None))
+    queued, errors = in_parallel(lambda: serve_documents([doc], purpose=Purpose.JUDGMENT, by=None))
     assert errors == []
     service = Service.objects.get(packet=doc)  # one service, whoever came first
     first = sorted(service.attempts.values_list("pk", flat=True))

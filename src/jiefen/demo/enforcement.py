@@ -255,20 +255,22 @@ def run_enforcement_demo(out: Any) -> None:
             seize(asset_ids, by=officer, on=filed_on)
         out.write(f"· 冻结存款 {frozen} 项（执行裁定书，冻结期限一年）；查封车辆（扣押期限二年）")
 
-    deduct_on = filed_on + timedelta(days=3)
-    with _on(deduct_on):
+        # Deducted the same day: the doubled-part interest runs to the day the money is taken.
         for officer, asset_ids in _assets(ids, AssetKind.DEPOSIT, frozen=True).items():
-            deduct(asset_ids, by=officer, on=deduct_on)
+            deduct(asset_ids, by=officer, on=filed_on)
+
+    restrict_on = filed_on + timedelta(days=3)
+    with _on(restrict_on):
         nothing = [
             e.pk for e in enforcements if profiles[e.pk] in ("nothing", "namesake", "refuser")
         ]
         for officer, own in _by_officer(nothing).items():
-            restrict_consumption(own, by=officer, on=deduct_on)
+            restrict_consumption(own, by=officer, on=restrict_on)
         performed = Enforcement.objects.filter(pk__in=ids, state=EnforcementState.PERFORMED).count()
         out.write(
             f"· 扣划：已冻结存款划至法院执行款账户，按法释〔2014〕8号先清偿金钱债务、再付迟延履行利息，"
-            f"申请执行费由被执行人负担；{performed} 件执行完毕；{len(nothing)} 名未履行的被执行人"
-            "限制高消费"
+            f"申请执行费由被执行人负担；{performed} 件执行完毕；三日后 {len(nothing)} 名未履行的"
+            "被执行人限制高消费"
         )
 
     refuser = next((e for e in enforcements if profiles[e.pk] == "refuser"), None)
@@ -340,7 +342,7 @@ def run_enforcement_demo(out: Any) -> None:
     out.write(
         f"· 执行文书 {rendered} 份（执行通知书、报告财产令、裁定书、限制消费令、失信决定书、"
         f"收款收据、结案通知书）已签章；执行到位 {numbers['recovered']} 元，"
-        f"回收率 {numbers['recovery_rate']}，执行完毕 {numbers['closed_performed']} 件、"
+        f"回收率 {float(numbers['recovery_rate']):.1%}，执行完毕 {numbers['closed_performed']} 件、"
         f"终本 {numbers['closed_terminated']} 件、恢复执行 {numbers['resumed']} 件"
         "（执行工作台：/enforcement/，金融机构回款：/enforcement/recoveries/）"
     )

@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -59,7 +59,12 @@ from jiefen.enforcement.models import (
     SettlementState,
     TitleKind,
 )
-from jiefen.law.enforcement import LISTING_GROUNDS, LISTING_ITEMS, UNTIL_PERFORMANCE
+from jiefen.law.enforcement import (
+    LISTING_GROUNDS,
+    LISTING_ITEMS,
+    UNTIL_PERFORMANCE,
+    next_reinquiry,
+)
 from jiefen.law.judgment_text import CARD_PRINCIPAL_LABEL, COMPONENT_LABELS, cn_number, percent
 from jiefen.law.money import ZERO
 from jiefen.privacy import mask_id_number
@@ -181,8 +186,19 @@ class _Enf:
     computation: dict[str, Any] | None = None
     assets: list[Asset] = field(default_factory=list)
     inquiry_days: list[date] = field(default_factory=list)
+    inquired_on: dict[int, date] = field(default_factory=dict)  # inquiry id → its day
     chain: list[Enforcement] = field(default_factory=list)  # the title's cases, first filed first
     money: dict[int, _Money] = field(default_factory=dict)  # receipts' totals by enforcement
+
+    def as_of(self, day: date) -> _Enf:
+        """What the court had done and found by `day` (a ruling rendered later by the worker
+        states the facts of its own date, not what happened after)."""
+        return replace(
+            self,
+            measures=[m for m in self.measures if m.starts_on <= day],
+            inquiry_days=[d for d in self.inquiry_days if d <= day],
+            assets=[a for a in self.assets if self.inquired_on.get(a.inquiry_id, day) <= day],
+        )
 
     def recovered(self, cases: Iterable[Enforcement]) -> _Money:
         total = _Money()
@@ -260,10 +276,11 @@ def _load(enforcement_ids: Iterable[int]) -> dict[int, _Enf]:
         rows[m.enforcement_id].measures.append(m)
     for a in Asset.objects.filter(enforcement_id__in=ids).order_by("pk"):
         rows[a.enforcement_id].assets.append(a)
-    for eid, day in Inquiry.objects.filter(enforcement_id__in=ids).values_list(
-        "enforcement_id", "requested_on"
+    for pk, eid, day in Inquiry.objects.filter(enforcement_id__in=ids).values_list(
+        "pk", "enforcement_id", "requested_on"
     ):
         rows[eid].inquiry_days.append(day)
+        rows[eid].inquired_on[pk] = day
     money = _totals({c.pk for x in rows.values() for c in _chain(x.e)})
     for x in rows.values():
         x.chain, x.money = _chain(x.e), money
@@ -792,6 +809,7 @@ def _assets_found(x: _Enf) -> str:
 
 def _termination(m: Measure, x: _Enf) -> dict[str, Any]:
     """执行裁定书 terminating the current round (终本), with what 终本规定 Art. 6 asks for."""
+    x = x.as_of(m.starts_on)
     e = x.e
     restricted = bool(x.of(MeasureKind.CONSUMPTION_RESTRICTION))
     listed = bool(x.of(MeasureKind.DISHONEST_LISTING))
@@ -815,7 +833,8 @@ def _termination(m: Measure, x: _Enf) -> dict[str, Any]:
         f"立案之日起已超过三个月，符合终结本次执行程序的条件。依照{INTERP}第五百一十七条、"
         f"{TERMINATION}第一条规定，裁定如下：",
     ]
-    nxt = f"，下次查询日期为{_cn(e.next_inquiry_on)}" if e.next_inquiry_on else ""
+    first = next_reinquiry(m.starts_on, m.starts_on)  # as of the ruling, not of rendering
+    nxt = f"，下次查询日期为{_cn(first)}" if first else ""
     after = [
         "终结本次执行程序后，被执行人应当继续履行生效法律文书确定的义务，申请执行人享有要求被执行人"
         "继续履行债务的权利。",

@@ -124,6 +124,35 @@ def still_owed(enforcement: Enforcement, on: date) -> Decimal:
         )
 
 
+def owed_now(enforcements: Sequence[Enforcement], on: date) -> dict[int, Decimal]:
+    """`still_owed` for many enforcements at once (the money ledgers in a few queries)."""
+    from jiefen.enforcement.actions.money import ledgers
+
+    unique = list({e.pk: e for e in enforcements}.values())
+    try:
+        books = ledgers(unique, as_of=on)
+    except LawError:  # `on` before some receipt: one by one, each as of its last receipt
+        return {e.pk: still_owed(e, on) for e in unique}
+    return {
+        pk: d.outstanding_debt + d.outstanding_delay_interest + d.outstanding_execution_fee
+        for pk, d in books.items()
+    }
+
+
+def frozen_deposits_many(enforcement_ids: Sequence[int]) -> dict[int, Decimal]:
+    """`frozen_deposits` for many enforcements at once."""
+    out: dict[int, Decimal] = dict.fromkeys(enforcement_ids, ZERO)
+    for chunk in chunks(list(enforcement_ids)):
+        rows = (
+            Asset.objects.filter(enforcement_id__in=chunk)
+            .values("enforcement_id")
+            .annotate(total=Sum("frozen"))
+        )
+        for row in rows:
+            out[row["enforcement_id"]] = row["total"] or ZERO
+    return out
+
+
 def frozen_deposits(enforcement_id: int) -> Decimal:
     """Deposits still frozen for this enforcement (frozen and not yet deducted)."""
     total = Asset.objects.filter(enforcement_id=enforcement_id).aggregate(s=Sum("frozen"))["s"]

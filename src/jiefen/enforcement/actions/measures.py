@@ -40,8 +40,9 @@ from jiefen.enforcement.actions.common import (
     chunks,
     debtors_of,
     enqueue_documents,
-    frozen_deposits,
+    frozen_deposits_many,
     label,
+    owed_now,
     secured,
     still_owed,
     today,
@@ -62,6 +63,7 @@ from jiefen.enforcement.models import (
 from jiefen.enforcement.registry import (
     DeductOrder,
     FreezeOrder,
+    FreezeResult,
     RegistryUnavailable,
     registry,
 )
@@ -140,6 +142,15 @@ def _moved_or_released(
     return set(moved.moved)
 
 
+def _send_freezes(orders: list[FreezeOrder]) -> dict[str, FreezeResult]:
+    """Freeze or seize at the registry; its answers by order reference."""
+    try:
+        answers = registry().freeze(orders) if orders else []
+    except RegistryUnavailable as exc:
+        raise ActionRefused(str(exc)) from None
+    return {r.order_reference: r for r in answers}
+
+
 def freeze(asset_ids: Sequence[int], *, by: User, on: date | None = None) -> BulkResult:
     """Freeze matched deposits (see the module docstring); `done` lists the asset ids."""
     require(by, "freeze")
@@ -150,6 +161,9 @@ def freeze(asset_ids: Sequence[int], *, by: User, on: date | None = None) -> Bul
     ends = freeze_ends(AssetKind.DEPOSIT, on, params=params)
     with transaction.atomic():
         assets = _locked_assets(by, ids)
+        ofs = [a.enforcement for a in assets.values()]
+        owed = owed_now(ofs, on)
+        held = frozen_deposits_many([e.pk for e in ofs])
         left: dict[int, Decimal] = {}
         plan: list[tuple[Asset, FreezeOrder]] = []
         for pk in ids:
@@ -160,7 +174,7 @@ def freeze(asset_ids: Sequence[int], *, by: User, on: date | None = None) -> Bul
             if reason is None and a is not None:
                 e = a.enforcement
                 if e.pk not in left:
-                    left[e.pk] = still_owed(e, on) - frozen_deposits(e.pk)
+                    left[e.pk] = owed[e.pk] - held[e.pk]
                 available = a.value - a.frozen - a.deducted
                 if available <= 0:
                     reason = f"{label(e)}：该账户已无可冻结的余额"
@@ -182,11 +196,7 @@ def freeze(asset_ids: Sequence[int], *, by: User, on: date | None = None) -> Bul
                     )
             if reason is not None:
                 result.refused[pk] = reason
-        try:
-            answers = registry().freeze([o for _a, o in plan]) if plan else []
-        except RegistryUnavailable as exc:
-            raise ActionRefused(str(exc)) from None
-        by_order = {r.order_reference: r for r in answers}
+        by_order = _send_freezes([o for _a, o in plan])
         measures: list[Measure] = []
         case_of: dict[int, int] = {}
         references: dict[int, str] = {}
@@ -233,6 +243,7 @@ def deduct(asset_ids: Sequence[int], *, by: User, on: date | None = None) -> Bul
     result = BulkResult()
     with transaction.atomic():
         assets = _locked_assets(by, ids)
+        owed = owed_now([a.enforcement for a in assets.values()], on)
         left: dict[int, Decimal] = {}
         plan: list[tuple[Asset, DeductOrder]] = []
         for pk in ids:
@@ -240,7 +251,7 @@ def deduct(asset_ids: Sequence[int], *, by: User, on: date | None = None) -> Bul
             reason = _asset_refusal(a, (AssetKind.DEPOSIT,), "仅冻结的银行存款可以扣划")
             if reason is None and a is not None:
                 e = a.enforcement
-                left.setdefault(e.pk, still_owed(e, on))
+                left.setdefault(e.pk, owed[e.pk])
                 if a.frozen <= 0:
                     reason = f"{label(e)}：该账户尚未冻结，不能扣划"
                 elif left[e.pk] <= 0:
@@ -371,11 +382,7 @@ def seize(asset_ids: Sequence[int], *, by: User, on: date | None = None) -> Bulk
                     )
             if reason is not None:
                 result.refused[pk] = reason
-        try:
-            answers = registry().freeze([o for _a, o in plan]) if plan else []
-        except RegistryUnavailable as exc:
-            raise ActionRefused(str(exc)) from None
-        by_order = {r.order_reference: r for r in answers}
+        by_order = _send_freezes([o for _a, o in plan])
         measures: list[Measure] = []
         case_of: dict[int, int] = {}
         references: dict[int, str] = {}
