@@ -167,7 +167,13 @@ def _distribute(
     as_of: date | None = None,
     params: Parameters | None = None,
 ) -> Distribution:
-    """The title's debt (the root's components) distributed over `receipts` (in date order)."""
+    """The title's debt (the root's components) distributed over `receipts` (in date order).
+
+    `as_of` before the last receipt reads as of that receipt: what was received cannot be
+    un-received (a page shown on a day before money recorded with a later date, e.g. the demo's
+    time-travelled records on the real date)."""
+    if as_of is not None and receipts:
+        as_of = max(as_of, max(r.received_on for r in receipts))
     return distribute(
         MoneyDebt(
             costs=root.costs, interest=root.interest, principal=root.principal, other=root.other
