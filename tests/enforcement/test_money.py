@@ -450,6 +450,12 @@ def test_disburse_pays_out_received_less_fee_and_surplus(
         [_row(direct, "ZL001", date(2026, 1, 20), "3000.00", ReceiptSource.VOLUNTARY)], by=agent
     )
     assert disburse([direct.pk], by=officer) == 0
+    # Nor is the execution fee taken from it: it stays owed to the court (办法 Art. 38).
+    paid = Receipt.objects.get(enforcement=direct, reference="ZL001")
+    to_debt = paid.to_costs + paid.to_interest + paid.to_principal + paid.to_other
+    assert paid.to_execution_fee == D("0.00") and to_debt == D("3000.00")
+    direct.refresh_from_db()
+    assert direct.fee_collected == D("0.00")
     with pytest.raises(TransitionRefused):
         disburse([e.pk], by=agent)
 

@@ -366,10 +366,13 @@ def test_the_bank_uploads_direct_payments_and_a_bad_file_names_row_and_field(
     good = upload(bank, header + f"{enforcement.number},B-1,2026-03-02,1000.00,主动履行\n")
     assert "上传执行款：已处理 1 笔" in good
     receipt = Receipt.objects.get()
-    assert (receipt.amount, receipt.to_execution_fee, receipt.to_costs) == (
+    # Paid to the bank directly: no execution fee is taken from it (the court holds none of it);
+    # it pays the costs of 500.00 first, then 500.00 of the general interest.
+    assert (receipt.amount, receipt.to_execution_fee, receipt.to_costs, receipt.to_interest) == (
         Decimal("1000.00"),
-        Decimal("800.00"),
-        Decimal("200.00"),
+        Decimal("0.00"),
+        Decimal("500.00"),
+        Decimal("500.00"),
     )
     again = upload(bank, header + f"{enforcement.number},B-1,2026-03-02,1000.00,主动履行\n")
     assert "上传执行款：已处理 0 笔" in again and "重复 1 笔未重复入账" in again

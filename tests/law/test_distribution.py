@@ -322,3 +322,27 @@ def test_allocations_add_up_and_nothing_goes_negative(
     assert to_delay + result.outstanding_delay_interest == result.delay_interest_accrued
     if rate is None:
         assert result.general_interest_accrued == 0
+
+
+def test_a_payment_made_to_the_creditor_directly_leaves_the_fee_owed_to_the_court() -> None:
+    """办法 Arts. 20, 38: the execution fee is taken from money the court executed; what the
+    debtor paid the creditor directly pays the debt, and the fee stays owed to the court.
+    10,000 debt, fee 50, 5,000 paid directly on the day the performance period ends (no delay):
+    all 5,000 to the debt; then 5,100 through the court 10 days later: 50 fee, 5,000 debt, and
+    the doubled part on 5,000 for 10 days = 8.75, surplus 41.25."""
+    result = distribute(
+        MoneyDebt(principal=Decimal("10000")),
+        delay_from=date(2024, 1, 1),
+        payments=[
+            Payment(date(2024, 1, 1), Decimal("5000"), to_court=False),
+            Payment(date(2024, 1, 11), Decimal("5100")),
+        ],
+        execution_fee=Decimal("50"),
+    )
+    first, second = result.allocations
+    assert (first.to_execution_fee, first.to_debt) == (Decimal("0"), Decimal("5000"))
+    assert second.to_execution_fee == Decimal("50")
+    assert second.to_debt == Decimal("5000")
+    assert second.to_delay_interest == Decimal("8.75")
+    assert second.surplus == Decimal("41.25")
+    assert result.outstanding_execution_fee == 0 and result.outstanding_debt == 0

@@ -39,10 +39,15 @@ DEFAULT_DELAY_POLICY = DelayPolicy()
 
 @dataclass(frozen=True)
 class Payment:
-    """Money the debtor paid (or the court transferred) on ``on``."""
+    """Money the debtor paid (or the court transferred) on ``on``.
+
+    ``to_court`` is False for a payment the debtor made to the creditor directly (reported by
+    the creditor): it is credited to the debt, but the court holds none of it, so the
+    execution fee cannot be taken from it (`jiefen.law.distribution`)."""
 
     on: date
     amount: Decimal
+    to_court: bool = True
 
 
 @dataclass(frozen=True)

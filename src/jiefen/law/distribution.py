@@ -155,7 +155,9 @@ class _Balances:
         parts: list[Decimal] = []
         for name in ("execution_fee", "costs", "interest", "principal", "other", "delay"):
             owed: Decimal = getattr(self, name)
-            part = min(owed, rest)
+            # Paid to the creditor directly: the court holds none of it, the fee stays owed.
+            takes = owed if payment.to_court or name != "execution_fee" else ZERO
+            part = min(takes, rest)
             setattr(self, name, owed - part)
             rest -= part
             parts.append(part)

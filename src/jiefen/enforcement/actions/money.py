@@ -166,8 +166,12 @@ def _distribute(
     *,
     as_of: date | None = None,
     params: Parameters | None = None,
+    direct: set[int] | frozenset[int] = frozenset(),
 ) -> Distribution:
     """The title's debt (the root's components) distributed over `receipts` (in date order).
+
+    `direct` are the creditor's agents: a receipt one of them reported was paid to the creditor
+    directly, so the execution fee is not taken from it (it stays owed to the court).
 
     `as_of` before the last receipt reads as of that receipt: what was received cannot be
     un-received (a page shown on a day before money recorded with a later date, e.g. the demo's
@@ -179,7 +183,10 @@ def _distribute(
             costs=root.costs, interest=root.interest, principal=root.principal, other=root.other
         ),
         delay_from=root.delay_from,
-        payments=[Payment(r.received_on, r.amount) for r in receipts],
+        payments=[
+            Payment(r.received_on, r.amount, to_court=r.created_by_id not in direct)
+            for r in receipts
+        ],
         as_of=as_of,
         execution_fee=root.execution_fee,
         general_interest=general_interest_terms(root),
@@ -246,6 +253,18 @@ def _set_totals(
     return True
 
 
+def creditor_agents(receipts: Iterable[Receipt], *also: User | None) -> set[int]:
+    """The creditor's agents among those who recorded `receipts` (and `also`): what they
+    report, the debtor paid the creditor directly (one query)."""
+    creators = {r.created_by_id for r in receipts if r.created_by_id}
+    agents = {u.pk for u in also if u is not None and u.role == Role.BANK_AGENT}
+    if creators:
+        agents |= set(
+            User.objects.filter(pk__in=creators, role=Role.BANK_AGENT).values_list("pk", flat=True)
+        )
+    return agents
+
+
 def ledger(enforcement: Enforcement, *, as_of: date | None = None) -> Distribution:
     """The title's distribution recomputed for pages and statements (read-only).
 
@@ -257,7 +276,8 @@ def ledger(enforcement: Enforcement, *, as_of: date | None = None) -> Distributi
     chain = _chain(enforcement, rows)
     receipts = _receipts_of([e.pk for e in chain])
     ordered = _in_order(r for e in chain for r in receipts.get(e.pk, []))
-    return _distribute(chain[0], ordered, as_of=as_of, params=_parameters())
+    direct = creditor_agents(ordered)
+    return _distribute(chain[0], ordered, as_of=as_of, params=_parameters(), direct=direct)
 
 
 def ledgers(
@@ -268,12 +288,14 @@ def ledgers(
     chains = {e.pk: _chain(e, rows) for e in enforcements}
     receipts = _receipts_of([x.pk for c in chains.values() for x in c])
     params = _parameters()
+    direct = creditor_agents(r for rs in receipts.values() for r in rs)
     return {
         pk: _distribute(
             chain[0],
             _in_order(r for x in chain for r in receipts.get(x.pk, [])),
             as_of=as_of,
             params=params,
+            direct=direct,
         )
         for pk, chain in chains.items()
     }
@@ -407,6 +429,7 @@ def record_receipts(rows: Sequence[ReceiptRow], *, by: User | None) -> ReceiptRe
                 )
             )
         params = _parameters()
+        direct = creditor_agents((r for rs in stored.values() for r in rs), by)
         now = timezone.now()
         changed_receipts: list[Receipt] = []
         changed_totals: list[Enforcement] = []
@@ -416,7 +439,7 @@ def record_receipts(rows: Sequence[ReceiptRow], *, by: User | None) -> ReceiptRe
             chain = chains[pk]
             ordered = _in_order([*(r for x in chain for r in stored.get(x.pk, [])), *new])
             try:
-                dist = _distribute(chain[0], ordered, params=params)
+                dist = _distribute(chain[0], ordered, params=params, direct=direct)
             except LawError as exc:
                 for r in new:
                     report.refused[r.reference] = f"流水号{r.reference}：执行款无法分配（{exc}）"
@@ -618,10 +641,7 @@ def disburse(enforcement_ids: list[int], *, by: User, on: date | None = None) ->
     with transaction.atomic():
         locked = _locked(by, enforcement_ids)
         receipts = _receipts_of(list(locked))
-        creators = {r.created_by_id for rs in receipts.values() for r in rs if r.created_by_id}
-        creditors = set(
-            User.objects.filter(pk__in=creators, role=Role.BANK_AGENT).values_list("pk", flat=True)
-        )
+        creditors = creditor_agents(r for rs in receipts.values() for r in rs)
         payouts: list[Disbursement] = []
         now = timezone.now()
         for pk, e in locked.items():
