@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.tasks import task
 
 from jiefen.scheduling.slots import slot_date
-
-logger = logging.getLogger(__name__)
 
 
 @task()
@@ -22,11 +18,7 @@ def render_documents_task(
 ) -> dict[str, int]:
     """Render and seal the documents of these rows (those still without one): measure
     rulings and notices, receipts, applications, and the lifting decisions of `lift_ids`."""
-    try:
-        import jiefen.enforcement.documents as documents
-    except ImportError:  # the documents module is not installed yet: nothing to render
-        logger.warning("enforcement documents unavailable; %s measures wait", len(measure_ids))
-        return {"measures": 0, "receipts": 0, "applications": 0, "lifts": 0}
+    from jiefen.enforcement import documents
     from jiefen.enforcement.models import Application
 
     done = {"measures": 0, "receipts": 0, "applications": 0, "lifts": 0}

@@ -18,7 +18,6 @@ from jiefen.audit.chain import append
 from jiefen.cases.actions import CHUNK, TransitionRefused, ids_digest
 from jiefen.cases.models import Party
 from jiefen.enforcement.models import Asset, Enforcement, Measure, MeasureKind
-from jiefen.law.errors import LawError
 
 ZERO = Decimal("0.00")
 
@@ -106,22 +105,11 @@ def debtors_of(enforcement_ids: Sequence[int]) -> dict[int, list[Party]]:
 
 def still_owed(enforcement: Enforcement, on: date) -> Decimal:
     """What the debtor still owes at `on`: the money debt, the doubled-part interest and the
-    execution fee. From the money ledger (delay interest accrued to `on`) when it can be
-    computed, else from the running totals the money actions keep."""
-    try:
-        from jiefen.enforcement.actions.money import ledger
+    execution fee, by the money ledger (delay interest accrued to `on`)."""
+    from jiefen.enforcement.actions.money import ledger
 
-        try:
-            d = ledger(enforcement, as_of=on)
-        except LawError:  # `on` before the last receipt: as of that receipt
-            d = ledger(enforcement)
-        return d.outstanding_debt + d.outstanding_delay_interest + d.outstanding_execution_fee
-    except ImportError:  # the money actions not installed: the running totals
-        return (
-            enforcement.debt_outstanding
-            + enforcement.delay_interest_outstanding
-            + max(ZERO, enforcement.execution_fee - enforcement.fee_collected)
-        )
+    d = ledger(enforcement, as_of=on)
+    return d.outstanding_debt + d.outstanding_delay_interest + d.outstanding_execution_fee
 
 
 def owed_now(enforcements: Sequence[Enforcement], on: date) -> dict[int, Decimal]:
@@ -129,10 +117,7 @@ def owed_now(enforcements: Sequence[Enforcement], on: date) -> dict[int, Decimal
     from jiefen.enforcement.actions.money import ledgers
 
     unique = list({e.pk: e for e in enforcements}.values())
-    try:
-        books = ledgers(unique, as_of=on)
-    except LawError:  # `on` before some receipt: one by one, each as of its last receipt
-        return {e.pk: still_owed(e, on) for e in unique}
+    books = ledgers(unique, as_of=on)
     return {
         pk: d.outstanding_debt + d.outstanding_delay_interest + d.outstanding_execution_fee
         for pk, d in books.items()

@@ -509,10 +509,8 @@ def _after_recording(
 
 def _enqueue_receipt_documents(receipt_ids: list[int]) -> None:
     """收款收据 of the new receipts, rendered by the worker (one task per 1,000 receipts)."""
-    try:
-        from jiefen.enforcement.tasks import render_documents_task
-    except ImportError:  # pragma: no cover - the documents task is ACTIONS-1's
-        return
+    from jiefen.enforcement.tasks import render_documents_task
+
     for start in range(0, len(receipt_ids), 1000):
         render_documents_task.enqueue([], receipt_ids[start : start + 1000])
 
