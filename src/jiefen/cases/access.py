@@ -22,7 +22,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from jiefen.accounts.models import Role, User
+from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
 from jiefen.cases.models import Case, CaseParty, Party, PartyRole, Series
 from jiefen.docket.models import FilingJob
 from jiefen.documents.models import RecipientRole, StoredDocument
@@ -35,7 +35,15 @@ from jiefen.enforcement.models import (
     MeasureKind,
     Receipt,
 )
-from jiefen.hearings.models import Agent, Answer, Finding, Hearing, HearingSession, Transcript
+from jiefen.hearings.models import (
+    Agent,
+    Answer,
+    Finding,
+    Hearing,
+    HearingSession,
+    Transcript,
+    TranscriptSignature,
+)
 from jiefen.intake.models import Batch
 from jiefen.judgments.models import DecisionState, Judgment
 from jiefen.mediation.models import (
@@ -257,6 +265,29 @@ def visible_answers(who: AnyUser) -> QuerySet[Answer]:
 
 # The judge's working record (findings, transcript drafts) belongs to the court until decided.
 _COURT_RECORD = frozenset({Role.JUDGE, Role.CLERK, Role.PLATFORM_ADMIN})
+
+
+def visible_agents(who: AnyUser) -> QuerySet[Agent]:
+    """Appointed lawyers (委托诉讼代理人) of visible cases; a lawyer sees their own appointments."""
+    agents = _of_visible_cases(who, Agent.objects.all(), "case")
+    user = _active(who)
+    if user is not None and user.role == Role.LAWYER:
+        agents = agents.filter(lawyer=user)
+    return agents
+
+
+def own_signatures(who: AnyUser) -> QuerySet[TranscriptSignature]:
+    """The transcript signatures the signed-in user gives (on the court's terminal, for the
+    participants the codes went to)."""
+    user = _active(who)
+    if user is None:
+        return TranscriptSignature.objects.none()
+    return TranscriptSignature.objects.filter(user=user)
+
+
+def courts() -> QuerySet[Organisation]:
+    """The courts on the platform: public reference data (a calendar may show any of them)."""
+    return Organisation.objects.filter(kind=OrganisationKind.COURT)
 
 
 def visible_findings(who: AnyUser) -> QuerySet[Finding]:

@@ -27,7 +27,6 @@ from jiefen.cases.elements import (
     complaint_elements,
 )
 from jiefen.cases.models import Case, Party, PartyRole
-from jiefen.documents.models import StoredDocument
 from jiefen.hearings.actions.answers import (
     AnswerRefused,
     answer_ends,
@@ -35,7 +34,7 @@ from jiefen.hearings.actions.answers import (
     attach_evidence,
     save_answer,
 )
-from jiefen.hearings.models import Agent, Answer, AnswerPosition
+from jiefen.hearings.models import Answer, AnswerPosition
 
 
 @login_required
@@ -54,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
         .distinct()
         .order_by("-pk")
     )
-    answers = {a.case_id: a for a in Answer.objects.filter(party_id=party_id)}
+    answers = {a.case_id: a for a in access.visible_answers(user)}
     rows = [(c, answers.get(c.pk), None) for c in cases]
     return render(request, "hearings/answers_index.html", {"rows": rows, "lawyer": False})
 
@@ -64,7 +63,7 @@ def lawyer_index(request: HttpRequest) -> HttpResponse:
     """The lawyer's cases: one row per party they act for."""
     user = access.lawyer_user(request.user)
     agents = (
-        Agent.objects.filter(lawyer=user, case__in=access.visible_cases(user))
+        access.visible_agents(user)
         .select_related("case", "case__court", "party")
         .order_by("-case_id")
     )
@@ -73,12 +72,14 @@ def lawyer_index(request: HttpRequest) -> HttpResponse:
     return render(request, "hearings/answers_index.html", {"rows": rows, "lawyer": True})
 
 
-def _elements(case: Case, answer: Answer | None, form: dict[str, Any]) -> list[dict[str, Any]]:
+def _elements(
+    user: User, case: Case, answer: Answer | None, form: dict[str, Any]
+) -> list[dict[str, Any]]:
     """Each answer item beside the plaintiff's claim, with what was saved or just entered."""
     claims = {row.key: row for row in complaint_elements(case)}
     items = {i.key: i for i in answer.items.all()} if answer else {}
     ids = [pk for i in items.values() for pk in i.evidence]
-    docs = {d.pk: d for d in StoredDocument.objects.filter(case=case, pk__in=ids)}
+    docs = {d.pk: d for d in access.visible_documents(user, case).filter(pk__in=ids)}
     rows = []
     for e in answer_elements(case.case_type):
         item = items.get(e.key)
@@ -111,7 +112,12 @@ def _page(
     error: AnswerRefused | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    answer = Answer.objects.filter(case=case, party=party).select_related("document").first()
+    answer = (
+        access.visible_answers(user)
+        .filter(case=case, party=party)
+        .select_related("document")
+        .first()
+    )
     ends = answer_ends(case, party)
     submitted_on = (
         timezone.localtime(answer.submitted_at).date() if answer and answer.submitted_at else None
@@ -123,11 +129,13 @@ def _page(
         "party": party,
         "answer": answer,
         "submitted": answer is not None and answer.submitted_at is not None,
-        "elements": _elements(case, answer, form or {}),
+        "elements": _elements(user, case, answer, form or {}),
         "error": str(error) if error else "",
         "error_key": error.key if error else "",
         "lawyer": access.is_lawyer(user),
-        "agents": Agent.objects.filter(case=case, party=party).select_related("lawyer"),
+        "agents": access.visible_agents(user)
+        .filter(case=case, party=party)
+        .select_related("lawyer"),
         "back": "hearings:answers_lawyer" if access.is_lawyer(user) else "hearings:answers_index",
     }
     return render(request, "hearings/answers_case.html", context, status=status)

@@ -85,15 +85,17 @@ def series_page(request: HttpRequest, series_id: int) -> HttpResponse:
         "series": series,
         "sessions": list(sessions.values()),
         "unopened": sum(1 for h in hearings if not getattr(h, "elements", 0)),
-        "undisputed_open": _undisputed_open(series.pk),
+        "undisputed_open": _undisputed_open(user, series.pk),
     }
     return render(request, "hearings/record_series.html", context)
 
 
-def _undisputed_open(series_id: int) -> int:
-    return Finding.objects.filter(
-        case__series_id=series_id, disputed=False, confirmed=False
-    ).count()
+def _undisputed_open(user: User, series_id: int) -> int:
+    return (
+        access.visible_findings(user)
+        .filter(case__series_id=series_id, disputed=False, confirmed=False)
+        .count()
+    )
 
 
 def _back(series_id: int) -> HttpResponse:

@@ -18,7 +18,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiefen.accounts.models import Organisation, OrganisationKind, User
+from jiefen.accounts.models import Organisation, User
 from jiefen.cases import access
 from jiefen.cases.actions import TransitionRefused
 from jiefen.cases.states import State
@@ -35,7 +35,7 @@ def _desk(request: HttpRequest) -> User:
 
 
 def _court(request: HttpRequest, user: User) -> Organisation | None:
-    courts = Organisation.objects.filter(kind=OrganisationKind.COURT)
+    courts = access.courts()
     if user.organisation_id and user.organisation and user.organisation.kind == "court":
         return user.organisation
     chosen = request.GET.get("court", "")

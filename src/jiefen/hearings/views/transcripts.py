@@ -134,7 +134,7 @@ def request_signing(request: HttpRequest, hearing_id: int) -> HttpResponse:
     except TransitionRefused as exc:
         messages.error(request, str(exc))
     else:
-        mine = TranscriptSignature.objects.filter(pk__in=list(codes), user=user)
+        mine = access.own_signatures(user).filter(pk__in=list(codes))
         _remember(request, {s.pk: codes[s.pk] for s in mine})
         messages.success(request, "已提交签名：当事人的验证码已发送至其手机")
     return _back(hearing)
