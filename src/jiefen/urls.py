@@ -15,6 +15,10 @@ urlpatterns = [
     path("hearings/", include("jiefen.hearings.urls")),
     path("judgments/", include("jiefen.judgments.urls")),
     path("enforcement/", include("jiefen.enforcement.urls")),
+    path("stats/", include("jiefen.stats.urls")),
+    path("publication/", include("jiefen.publication.urls")),
+    path("risk/", include("jiefen.risk.urls")),
+    path("legal-services/", include("jiefen.legal_services.urls")),
     path("", include((service_public, "public"))),
     path("", include("jiefen.web.urls")),
 ]

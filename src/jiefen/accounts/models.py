@@ -104,6 +104,7 @@ class Role(models.TextChoices):
     NOTARY = "notary", "公证员"
     DEFENDANT = "defendant", "当事人（被告）"
     LAWYER = "lawyer", "律师（诉讼代理人）"
+    COURT_PRESIDENT = "court_president", "院庭长"
     PLATFORM_ADMIN = "platform_admin", "平台管理员"
 
 

@@ -35,3 +35,7 @@ api.add_router("/", judgments_router)
 from jiefen.enforcement.api import router as enforcement_router  # noqa: E402
 
 api.add_router("/", enforcement_router)
+
+from jiefen.risk.api import router as risk_router  # noqa: E402
+
+api.add_router("/", risk_router)

@@ -73,6 +73,9 @@ def visible_cases(who: AnyUser) -> QuerySet[Case]:
     match user.role:
         case Role.PLATFORM_ADMIN:
             return cases
+        case Role.COURT_PRESIDENT:
+            # Court leadership oversees every case of its court (read only: it acts on none).
+            return cases.filter(court_id=user.organisation_id)
         case Role.BANK_AGENT:
             return cases.filter(institution_id=user.organisation_id)
         case Role.MEDIATOR:
@@ -465,6 +468,19 @@ def batch_for(who: AnyUser, batch_id: object) -> Batch:
     return _one(visible_batches(who), batch_id, "批次不存在或无权查看")
 
 
+# --- publication (裁判文书公开): written by the publication stage ---
+
+# --- end publication ---
+
+# --- risk (风险预警): written by the risk stage ---
+
+# --- end risk ---
+
+# --- legal services (法律服务): written by the legal-services stage ---
+
+# --- end legal services ---
+
+
 # The staff desks and the roles that may open them (anyone else gets the same 404).
 DESKS: dict[str, frozenset[str]] = {
     "mediation": frozenset({Role.MEDIATOR, Role.BANK_AGENT, Role.PLATFORM_ADMIN}),
@@ -475,6 +491,11 @@ DESKS: dict[str, frozenset[str]] = {
     "judgments": frozenset({Role.JUDGE, Role.CLERK, Role.PLATFORM_ADMIN}),
     "enforcement": frozenset({Role.ENFORCEMENT_OFFICER, Role.PLATFORM_ADMIN}),
     "recoveries": frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN}),
+    # Dashboards: the court president (own court), the centre (all), each bank (its own cases).
+    "dashboard": frozenset({Role.COURT_PRESIDENT, Role.PLATFORM_ADMIN, Role.BANK_AGENT}),
+    "publication": frozenset({Role.CLERK, Role.JUDGE, Role.PLATFORM_ADMIN}),
+    "risk": frozenset({Role.COURT_PRESIDENT, Role.PLATFORM_ADMIN}),
+    "legal_services": frozenset({Role.BANK_AGENT, Role.MEDIATOR, Role.PLATFORM_ADMIN}),
 }
 
 
@@ -735,6 +756,46 @@ ABILITIES: dict[str, Ability] = {
         "解除执行措施",
         frozenset({Role.ENFORCEMENT_OFFICER, SYSTEM}),
         "Freezes, seizures and restrictions are lifted by the court, on performance by the sweep.",
+    ),
+    "stats.white_paper": Ability(
+        "生成白皮书",
+        frozenset({Role.COURT_PRESIDENT, Role.PLATFORM_ADMIN, SYSTEM}),
+        "The court publishes its white paper; the centre's administrator prepares it.",
+    ),
+    "publication.prepare": Ability(
+        "生成公开文本",
+        frozenset({Role.CLERK, Role.PLATFORM_ADMIN, SYSTEM}),
+        "Effective judgments are prepared for publication (法释〔2016〕19号 Art. 3).",
+    ),
+    "publication.review": Ability(
+        "审核公开文书",
+        frozenset({Role.CLERK}),
+        "A clerk checks the anonymised text beside the original before release (Art. 12).",
+    ),
+    "risk.import_feed": Ability(
+        "导入外部风险数据",
+        frozenset({Role.PLATFORM_ADMIN, SYSTEM}),
+        "Regulators' penalties, complaints and registrations come from the centre or a feed.",
+    ),
+    "risk.detect": Ability(
+        "运行风险预警",
+        frozenset({Role.PLATFORM_ADMIN, SYSTEM}),
+        "The daily sweep scores the signals; the administrator may run it at once.",
+    ),
+    "risk.handle": Ability(
+        "处置风险预警",
+        frozenset({Role.COURT_PRESIDENT, Role.PLATFORM_ADMIN}),
+        "Court leadership and the centre assign, handle and close warnings.",
+    ),
+    "legal_services.post": Ability(
+        "发布法律服务需求",
+        frozenset({Role.BANK_AGENT}),
+        "An institution asks the lawyer pool for compliance, litigation or risk-review help.",
+    ),
+    "legal_services.answer": Ability(
+        "答复法律服务需求",
+        frozenset({Role.MEDIATOR}),
+        "The pool lawyer on duty to whom the request was assigned answers it.",
     ),
     "intake.submit_batch": Ability(
         "提交批量数据",

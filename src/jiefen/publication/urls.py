@@ -1,0 +1,5 @@
+"""Pages of the stage."""
+
+app_name = "publication"
+
+urlpatterns: list = []
