@@ -145,7 +145,7 @@ def _make_cases(n: int, start: int, *, staff: dict[str, Any], var_dir: Path) -> 
     from jiefen.docket.paperwork import COVER_KINDS, FILING
     from jiefen.documents.models import DocumentFormat, RecipientRole, StoredDocument
     from jiefen.files import write_private
-    from jiefen.privacy import blind_index
+    from jiefen.privacy import blind_index, contact_index
 
     today = timezone.localdate()
     hearing = timezone.make_aware(datetime.combine(today + timedelta(days=45), datetime.min.time()))
@@ -193,6 +193,8 @@ def _make_cases(n: int, start: int, *, staff: dict[str, Any], var_dir: Path) -> 
                     source=ContactSource.CONTRACT,
                 )
             )
+        for c in contacts:
+            c.value_index = contact_index(c.kind, c.value)
         Contact.objects.bulk_create(contacts, batch_size=1000)
         cases = Case.objects.bulk_create(
             [

@@ -6,12 +6,13 @@ element-style facts (2025 element lists, see `jiefen.cases.elements`) are a JSON
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from jiefen.cases.states import State
-from jiefen.privacy import EncryptedTextField, mask_id_number
+from jiefen.privacy import EncryptedTextField, contact_index, mask_id_number
 
 
 def money_field(verbose_name: str, **kwargs: object) -> models.DecimalField:
@@ -85,6 +86,11 @@ class Contact(models.Model):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="contacts")
     kind = models.CharField("类型", max_length=8, choices=ContactKind.choices)
     value = EncryptedTextField("内容")
+    # Blind index of the normalised value (privacy.contact_index): the risk graph joins parties
+    # sharing a phone or address without decrypting them.
+    value_index = models.CharField(
+        max_length=64, blank=True, db_default="", db_index=True, editable=False
+    )
     source = models.CharField("来源", max_length=16, choices=ContactSource.choices)
     confirmed = models.BooleanField("当事人已确认", default=False)
     e_service_consent = models.BooleanField("同意电子送达", default=False)
@@ -93,6 +99,11 @@ class Contact(models.Model):
     class Meta:
         verbose_name = "联系方式"
         verbose_name_plural = "联系方式"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Bulk inserts (intake, benchmarks) compute the index themselves.
+        self.value_index = contact_index(self.kind, self.value)
+        super().save(*args, **kwargs)
 
 
 class Series(models.Model):

@@ -435,6 +435,7 @@ _CONTACT_COLUMNS = (
     "party_id",
     "kind",
     "value",
+    "value_index",
     "source",
     "confirmed",
     "e_service_consent",
@@ -491,9 +492,9 @@ def _write_parties(cases: Sequence[CaseRow], now: datetime) -> tuple[dict[str, i
         )
     stamp = _dt(now)
     contacts = [
-        (party_id, kind, value, "contract", confirmed, consent, stamp)
+        (party_id, kind, value, value_index, "contract", confirmed, consent, stamp)
         for index, party_id in created.items()
-        for kind, value, confirmed, consent in persons[index][CONTACTS]
+        for kind, value, value_index, confirmed, consent in persons[index][CONTACTS]
     ]
     insert_rows("cases_contact", _CONTACT_COLUMNS, contacts)
     confirmed_ids = {

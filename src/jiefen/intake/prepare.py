@@ -27,7 +27,7 @@ from jiefen.intake.reader import Table
 from jiefen.intake.screening import Screener
 from jiefen.intake.validate import Record, RowError, validate_rows
 from jiefen.intake.vector import clean_rows
-from jiefen.privacy import blind_index, encrypt
+from jiefen.privacy import blind_index, contact_index, encrypt
 
 # What a worker sends back and the writer reads: plain tuples, which pickle at a third of the
 # cost of NamedTuples and need no conversion in the writer (the one process that is not
@@ -36,7 +36,8 @@ from jiefen.privacy import blind_index, encrypt
 # PersonRow — a party as the writer inserts it if its blind index is new (first occurrence wins):
 KEY, PARTY, CONTACTS, HAS_CONFIRMED = range(4)
 #   KEY: blind index of the ID number; PARTY: the cases_party columns (see `compact`);
-#   CONTACTS: the contract's contacts as (kind, sealed value, confirmed, e_service_consent);
+#   CONTACTS: the contract's contacts as (kind, sealed value, value index, confirmed,
+#   e_service_consent);
 #   HAS_CONFIRMED: one of those contacts is confirmed.
 #
 # CaseRow — one accepted row, screened and sealed:
@@ -84,11 +85,17 @@ def compact(records: list[Record], screener: Screener) -> list[CaseRow]:
             consent = r.e_service_consent and borrower
             contacts = []
             if p.mobile:
-                contacts.append(("mobile", s_mobile, confirmed, consent))
+                contacts.append(
+                    ("mobile", s_mobile, contact_index("mobile", p.mobile), confirmed, consent)
+                )
             if p.email:
-                contacts.append(("email", s_email, confirmed, consent))
+                contacts.append(
+                    ("email", s_email, contact_index("email", p.email), confirmed, consent)
+                )
             if p.address:
-                contacts.append(("address", s_address, confirmed, False))
+                contacts.append(
+                    ("address", s_address, contact_index("address", p.address), confirmed, False)
+                )
             index = next(indexes)
             minor = p.birth_date is not None and _age(p.birth_date, as_of) < 18
             party = (
