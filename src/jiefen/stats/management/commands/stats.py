@@ -1,15 +1,21 @@
-"""`jiefen stats --json`: one JSON object with the platform's numbers, a section per stage."""
+"""`jiefen stats --json`: one JSON object with the platform's numbers, a section per stage.
+
+`"metrics"` holds the fixed-definition figures of `jiefen.stats.metrics.compute` (all time, or
+the period of `--period 2026 | 2026-Q4 | 2026-11`); `"risk"` the early-warning counts.
+"""
 
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiefen.cases.selectors import stats_section as case_stats
 from jiefen.mediation.selectors import stats_section as mediation_stats
+from jiefen.stats.metrics import compute
+from jiefen.stats.periods import Period, parse_period
 
 
-def collect() -> dict[str, Any]:
+def collect(period: Period | None = None) -> dict[str, Any]:
     numbers: dict[str, Any] = case_stats()
     from jiefen.intake.selectors import stats_section as intake_stats
 
@@ -27,6 +33,10 @@ def collect() -> dict[str, Any]:
     from jiefen.enforcement.selectors import stats_section as enforcement_stats
 
     numbers["enforcement"] = enforcement_stats()
+    numbers["metrics"] = compute(period)
+    from jiefen.risk.selectors import stats_section as risk_stats
+
+    numbers["risk"] = risk_stats()
     return numbers
 
 
@@ -35,6 +45,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="以 JSON 输出（默认）")
+        parser.add_argument(
+            "--period", help="统计指标（metrics）的期间：年份 2026、季度 2026-Q4 或月份 2026-11"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(json.dumps(collect(), ensure_ascii=False, default=str))
+        period = None
+        if options.get("period"):
+            try:
+                period = parse_period(options["period"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        self.stdout.write(json.dumps(collect(period), ensure_ascii=False, default=str))
