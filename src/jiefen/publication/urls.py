@@ -1,5 +1,7 @@
-"""Pages of the stage."""
+"""Pages of the publication stage: the review desk and the public list of released judgments."""
+
+from jiefen.publication import views
 
 app_name = "publication"
 
-urlpatterns: list = []
+urlpatterns = views.urlpatterns
