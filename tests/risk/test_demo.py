@@ -1,0 +1,50 @@
+"""The risk step of the demo makes at least one warning of each kind from the demo's data."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from jiefen.demo.intake import run_intake_demo
+from jiefen.demo.risk import run_risk_demo
+from jiefen.demo.staff import seed_staff
+from jiefen.risk.models import FeedRecord, Warning, WarningKind, WarningState
+
+
+@pytest.mark.django_db
+def test_risk_demo_makes_every_kind(settings: Any, tmp_path: Any) -> None:
+    settings.JIEFEN_VAR_DIR = tmp_path
+    seed_staff()
+    out = io.StringIO()
+    run_intake_demo(out, 60)
+    run_risk_demo(out)
+    text = out.getvalue()
+    counts = {k: Warning.objects.filter(kind=k).count() for k in WarningKind}
+    assert all(n >= 1 for n in counts.values()), (counts, text)
+    lender = Warning.objects.get(kind=WarningKind.PROFESSIONAL_LENDER)
+    assert lender.subject_name == "重庆速融商贸有限公司"
+    assert lender.score == 12 and lender.state == WarningState.ASSIGNED
+    cap = Warning.objects.get(kind=WarningKind.CAP_EXCEEDANCE)
+    assert cap.subject_name == "巴渝银行股份有限公司信用卡中心"  # penalty + compound on cards
+    ring = (
+        Warning.objects.filter(
+            kind=WarningKind.CONTACT_CLUSTER, cases__institution=lender.institution
+        )
+        .distinct()
+        .get()
+    )
+    assert ring.subject_name.endswith("等4人") and ring.cases.count() == 4
+    assert "共用1个手机号、1个工作单位" in ring.summary
+    quasi = set(
+        Warning.objects.filter(kind=WarningKind.QUASI_FINANCIAL).values_list(
+            "subject_name", flat=True
+        )
+    )
+    assert quasi == {"重庆聚鑫投资管理有限公司", "重庆汇金财富管理有限公司"}
+    assert "「发生日期」" in text
+    before = FeedRecord.objects.count()
+    run_risk_demo(io.StringIO())  # again: nothing new
+    assert FeedRecord.objects.count() == before
+    assert sum(Warning.objects.filter(kind=k).count() for k in WarningKind) == sum(counts.values())
