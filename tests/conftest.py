@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from jiefen.accounts.models import (
     InstitutionKind,
@@ -32,6 +33,11 @@ from jiefen.cases.models import (
 from jiefen.privacy import blind_index
 
 PASSWORD = "test-pass-123"
+
+# Speed is measured by the benchmarks, never asserted in tests: no per-example deadline (under a
+# loaded CI machine hypothesis's default 200 ms would fail correct code).
+hypothesis_settings.register_profile("jiefen", deadline=None)
+hypothesis_settings.load_profile("jiefen")
 
 
 @pytest.fixture(autouse=True)

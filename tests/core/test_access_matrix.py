@@ -45,8 +45,12 @@ from jiefen.hearings.models import (
 )
 from jiefen.intake.models import Batch, BatchError
 from jiefen.judgments.models import DecisionKind, DecisionState, Judgment
+from jiefen.legal_services.models import LegalRequest, RequestKind
 from jiefen.mediation import actions
 from jiefen.mediation.models import MediationCase, Offer, Signature, SignerRole
+from jiefen.publication.models import Publication
+from jiefen.risk.models import Warning as RiskWarning
+from jiefen.risk.models import WarningKind
 from jiefen.service.models import Channel, Service, ServiceAttempt, ServiceJob, ServiceReceipt
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +73,8 @@ FOREIGN_AMOUNTS = [Decimal("98765.43"), Decimal("87654.32"), Decimal("76543.21")
 FOREIGN_PRODUCT = "外地专属消费贷"
 FOREIGN_FILE = "foreign-batch-7731.csv"
 FOREIGN_ENFORCEMENT = "（2026）渝0106执77号"
+FOREIGN_REQUEST = "外地银行专属合规咨询"
+FOREIGN_WARNING = "外地银行专属激增预警"
 
 GENERIC_POST = {"action": "fail", "reason": "矩阵测试", "instalments": "1", "next": "/"}
 
@@ -115,6 +121,7 @@ def home(court, bank, mediation_org, notary_office, make_user, make_case, make_p
         Role.MEDIATOR: make_user(Role.MEDIATOR, mediation_org),
         Role.JUDGE: make_user(Role.JUDGE, court),
         Role.CLERK: make_user(Role.CLERK, court),
+        Role.COURT_PRESIDENT: make_user(Role.COURT_PRESIDENT, court),
         Role.ENFORCEMENT_OFFICER: make_user(Role.ENFORCEMENT_OFFICER, court),
         Role.NOTARY: make_user(Role.NOTARY, notary_office),
         Role.DEFENDANT: make_user(Role.DEFENDANT, party=party),
@@ -222,8 +229,30 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
         execution_fee=Decimal("350.00"),
         debt_outstanding=Decimal("30000.00"),
     )
+    request = LegalRequest.objects.create(
+        institution=other_bank,
+        posted_by=agent_b,
+        kind=RequestKind.COMPLIANCE,
+        subject=FOREIGN_REQUEST,
+        body=f"{FOREIGN_REQUEST}：贷后催收话术是否合规",
+        posted_on=date.today(),
+    )
+    warning = RiskWarning.objects.create(
+        kind=WarningKind.SURGE,
+        fingerprint=f"surge:institution:{other_bank.pk}",
+        subject_key=f"institution:{other_bank.pk}",
+        subject_name=FOREIGN_WARNING,
+        score=Decimal("42.00"),
+        summary=f"{FOREIGN_WARNING}近30日起诉激增",
+        opened_on=date.today(),
+        updated_on=date.today(),
+    )
+    warning.cases.set([c.pk for c in cases])
     cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     return {
+        "warnings": [warning],
+        "requests": [request],
+        "institutions": [other_bank],
         **heard,
         "attempts": [attempt],
         "service_jobs": [service_job],
@@ -243,6 +272,8 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
             *(c.case_number for c in cases if c.case_number),
             *(c.mediation_number for c in cases if c.mediation_number),
             FOREIGN_ENFORCEMENT,
+            FOREIGN_REQUEST,
+            FOREIGN_WARNING,
             *(f"{a}" for a in FOREIGN_AMOUNTS),
             *(f"{a:,}" for a in FOREIGN_AMOUNTS),
         ],
@@ -282,7 +313,16 @@ def _foreign_hearing(court_b: Organisation, judge_b: Any, series: Series, case: 
     judgment = Judgment.objects.create(
         case=case, kind=DecisionKind.JUDGMENT, state=DecisionState.PRONOUNCED
     )
+    # Prepared for publication and waiting for that court's clerk: public nowhere yet.
+    publication = Publication.objects.create(
+        judgment=judgment,
+        title=f"原告与被告{FOREIGN_NAMES[2]}金融借款合同纠纷一审民事判决书",
+        original_text=f"被告{FOREIGN_NAMES[2]}",
+        anonymised_text=f"被告{FOREIGN_NAMES[2]}",
+        prepared_on=date.today(),
+    )
     return {
+        "publications": [publication],
         "sessions": [session],
         "hearings": [hearing],
         "findings": [finding],
@@ -310,6 +350,10 @@ def _objects(foreign: dict[str, Any]) -> dict[str, list[Any]]:
         "case_number": [c.case_number for c in foreign["cases"] if c.case_number],
         "enforcement_id": [e.pk for e in foreign["enforcements"]],
         "number": [e.number for e in foreign["enforcements"]],
+        "publication_id": [p.pk for p in foreign["publications"]],
+        "request_id": [r.pk for r in foreign["requests"]],
+        "institution_id": [i.pk for i in foreign["institutions"]],
+        "warning_id": [w.pk for w in foreign["warnings"]],
     }
 
 

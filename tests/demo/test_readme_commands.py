@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,55 @@ def check_stats(clone: Clone) -> None:
     assert sum(stats["cases_by_state"].values()) == stats["cases_total"]
     assert {"intake", "mediation", "filing", "service"} <= set(stats)
     assert stats["service"]["attempts"] > 0 and stats["service"]["served"] > 0
+    check_stats_metrics(clone)
+
+
+def check_stats_metrics(clone: Clone) -> None:
+    """The metrics of the demo, whole and for one month, and the risk section (a warning of every
+    kind from the demo data)."""
+    stats = _json_object(clone.run("stats", "--json"))
+    totals = stats["metrics"]["totals"]
+    assert totals["received"] == stats["cases_total"]
+    assert 0 < totals["filed"] <= totals["received"] and totals["closed"] > 0
+    assert set(stats["risk"]["by_kind"]) == {
+        "cap_exceedance", "surge", "professional_lender", "contact_cluster", "quasi_financial"
+    }  # fmt: skip
+    month = f"{date.today():%Y-%m}"
+    one = _json_object(clone.run("stats", "--json", "--period", month))["metrics"]
+    assert one["period"] == month and one["totals"]["received"] <= totals["received"]
+
+
+def check_white_paper(clone: Clone) -> None:
+    """The court's white paper for this year: a PDF of several pages; a bad period refused."""
+    out = clone.root / "白皮书.pdf"
+    said = clone.run(
+        "white_paper", "--period", f"{date.today():%Y}", "--out", str(out), "--court", "渝0105"
+    )
+    assert out.read_bytes().startswith(b"%PDF") and str(out) in said
+    pages = int(re.search(r"共(\d+)页", said)[1])  # type: ignore[index]
+    assert pages >= 4
+    bad = subprocess.run(
+        [*JIEFEN, "white_paper", "--period", "2026-13", "--out", str(out)],
+        cwd=clone.root,
+        env=clone.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode != 0 and "统计期间「2026-13」有误" in bad.stderr
+
+
+def check_anonymise(clone: Clone) -> None:
+    text = clone.root / "judgment.txt"
+    text.write_text(
+        "被告欧阳娜娜，公民身份号码500105199001011234，住重庆市江北区建新北路8号，"
+        "电话13812345678。原告长江银行股份有限公司重庆分行。",
+        "utf-8",
+    )
+    out = clone.run("anonymise", str(text), "--person", "欧阳娜娜")
+    assert "欧阳某" in out and "长江银行股份有限公司重庆分行" in out and "重庆市江北区" in out
+    for personal in ("娜娜", "500105199001011234", "13812345678", "建新北路"):
+        assert personal not in out
 
 
 def check_audit_verify(clone: Clone) -> None:
@@ -342,6 +392,8 @@ def check_demo_serves(clone: Clone) -> None:
 CHECKS: dict[str, Callable[[Clone], None]] = {
     "demo": check_demo,
     "stats": check_stats,
+    "white_paper": check_white_paper,
+    "anonymise": check_anonymise,
     "audit_verify": check_audit_verify,
     "law": check_law,
     "gen_batch": check_gen_and_import_batch,

@@ -470,13 +470,132 @@ def batch_for(who: AnyUser, batch_id: object) -> Batch:
 
 # --- publication (裁判文书公开): written by the publication stage ---
 
+from jiefen.publication.models import Publication  # noqa: E402  (kept with the section it serves)
+
+
+def visible_publications(who: AnyUser) -> QuerySet[Publication]:
+    """Publications of the user's visible judgments (the court's clerks and judges review
+    them at the publication desk)."""
+    return _of_visible_cases(
+        who, Publication.objects.select_related("judgment__case__court"), "judgment__case"
+    )
+
+
+def publication_for(who: AnyUser, publication_id: object) -> Publication:
+    return _one(visible_publications(who), publication_id, "公开文书不存在或无权查看")
+
+
+def public_publication_for(publication_id: object) -> Publication:
+    """A released judgment as anyone may read it (no login); anything else does not exist."""
+    from jiefen.publication.selectors import released
+
+    return _one(released(), publication_id, "文书不存在")
+
+
 # --- end publication ---
 
 # --- risk (风险预警): written by the risk stage ---
 
+from jiefen.risk.models import Warning as RiskWarning  # noqa: E402  (kept with its section)
+
+
+def visible_warnings(who: AnyUser) -> QuerySet[RiskWarning]:
+    """Risk warnings: the centre sees all; a court president those that touch the court — a
+    case at the court, an institution that sues there, a firm of the court's district."""
+    warnings = RiskWarning.objects.select_related("institution", "assignee")
+    user = _active(who)
+    if user is None:
+        return warnings.none()
+    if user.role == Role.PLATFORM_ADMIN:
+        return warnings
+    if user.role == Role.COURT_PRESIDENT and user.organisation_id:
+        court = Case.objects.filter(court_id=user.organisation_id)
+        division = user.organisation.division_code if user.organisation else ""
+        touching = Q(cases__in=court.values("pk")) | Q(
+            institution_id__in=court.values("institution_id")
+        )
+        if division:
+            touching |= Q(division_code=division)
+        return warnings.filter(pk__in=RiskWarning.objects.filter(touching).values("pk"))
+    return warnings.none()
+
+
+def warning_for(who: AnyUser, warning_id: object) -> RiskWarning:
+    return _one(visible_warnings(who), warning_id, "预警不存在或无权查看")
+
+
+def may_handle_warning(who: AnyUser) -> bool:
+    """Whether the user's role may assign, handle and close warnings (risk.handle)."""
+    user = _active(who)
+    return user is not None and role_refusal(user, "risk.handle") is None
+
+
 # --- end risk ---
 
 # --- legal services (法律服务): written by the legal-services stage ---
+
+from jiefen.legal_services.models import LegalRequest  # noqa: E402  (kept with its section)
+
+
+def is_pool_lawyer(who: AnyUser) -> bool:
+    """A signed-in mediator of a lawyer pool (律师调解工作室): who answers legal requests."""
+    user = _active(who)
+    return (
+        user is not None
+        and user.role == Role.MEDIATOR
+        and user.organisation is not None
+        and user.organisation.mediation_kind == "lawyer_pool"
+    )
+
+
+def legal_services_user(who: AnyUser) -> User:
+    """The user of the legal-services desk: an institution's agent, a pool lawyer or the centre's
+    administrator (a mediator outside the lawyer pool gets the same 404 as anyone else)."""
+    user = desk(who, "legal_services")
+    if user.role == Role.MEDIATOR and not is_pool_lawyer(user):
+        raise Http404("页面不存在")
+    return user
+
+
+def visible_legal_requests(who: AnyUser) -> QuerySet[LegalRequest]:
+    """An agent its institution's requests, a pool lawyer those assigned to them, the centre all."""
+    requests = LegalRequest.objects.select_related("institution", "lawyer", "posted_by")
+    user = _active(who)
+    if user is None:
+        return requests.none()
+    match user.role:
+        case Role.PLATFORM_ADMIN:
+            return requests
+        case Role.BANK_AGENT:
+            return requests.filter(institution_id=user.organisation_id or 0)
+        case Role.MEDIATOR:
+            return requests.filter(lawyer=user)
+    return requests.none()
+
+
+def legal_request_for(who: AnyUser, request_id: object) -> LegalRequest:
+    return _one(visible_legal_requests(who), request_id, "法律服务需求不存在或无权查看")
+
+
+def visible_service_files(who: AnyUser) -> QuerySet[Organisation]:
+    """Institutions whose service file (服务档案) the user may open: an agent its own, a lawyer
+    those they served, the centre every institution."""
+    institutions = Organisation.objects.filter(kind=OrganisationKind.INSTITUTION)
+    user = _active(who)
+    if user is None:
+        return institutions.none()
+    if user.role == Role.PLATFORM_ADMIN:
+        return institutions
+    if user.role == Role.BANK_AGENT:
+        return institutions.filter(pk=user.organisation_id or 0)
+    if user.role == Role.MEDIATOR:
+        return institutions.filter(pk__in=visible_legal_requests(user).values("institution_id"))
+    return institutions.none()
+
+
+def service_file_for(who: AnyUser, institution_id: object) -> Organisation:
+    return _one(visible_service_files(who), institution_id, "服务档案不存在或无权查看")
+
 
 # --- end legal services ---
 

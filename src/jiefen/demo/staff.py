@@ -111,6 +111,7 @@ STAFF: list[StaffSpec] = [
     StaffSpec("notary1", Role.NOTARY, "NOT01"),
     # A lawyer who acts for borrowers in court (委托诉讼代理人), not a mediator.
     StaffSpec("counsel1", Role.LAWYER, None, "LAW02"),
+    StaffSpec("president", Role.COURT_PRESIDENT, "渝0105"),
 ]
 
 # The court's courtrooms (the administrator keeps them in the admin site): three in the building

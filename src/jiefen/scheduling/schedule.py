@@ -27,6 +27,8 @@ from jiefen.mediation.tasks import (
     payment_orders_take_effect_task,
     sweep_missed_instalments_task,
 )
+from jiefen.publication.tasks import prepare_publications_task
+from jiefen.risk.tasks import detect_warnings_task
 from jiefen.service.tasks import service_sweep_task
 
 # Date-driven sweeps: the legal consequence of a day having passed (deadline, objection period,
@@ -40,6 +42,8 @@ DAILY_SWEEPS: tuple[Task, ...] = (
     settlement_sweep_task,
     reinquiry_sweep_task,
     delisting_sweep_task,
+    prepare_publications_task,
+    detect_warnings_task,
 )
 
 for sweep in DAILY_SWEEPS:

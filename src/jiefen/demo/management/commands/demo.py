@@ -21,9 +21,13 @@ from jiefen.demo.enforcement import run_enforcement_demo
 from jiefen.demo.hearings import run_hearing_demo
 from jiefen.demo.holidays import seed_demo_holidays
 from jiefen.demo.intake import run_intake_demo
+from jiefen.demo.legal_services import run_legal_services_demo
 from jiefen.demo.mediation import run_mediation_demo
+from jiefen.demo.publication import run_publication_demo
+from jiefen.demo.risk import run_risk_demo
 from jiefen.demo.service import run_service_demo
 from jiefen.demo.staff import DEMO_PASSWORD, seed_defendant_login, seed_staff
+from jiefen.demo.stats import run_stats_demo
 
 
 class Command(BaseCommand):
@@ -69,6 +73,10 @@ class Command(BaseCommand):
         run_service_demo(self.stdout)
         run_hearing_demo(self.stdout)
         run_enforcement_demo(self.stdout)
+        run_publication_demo(self.stdout)
+        run_risk_demo(self.stdout)
+        run_legal_services_demo(self.stdout)
+        run_stats_demo(self.stdout)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
