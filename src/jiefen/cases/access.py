@@ -548,6 +548,27 @@ def is_pool_lawyer(who: AnyUser) -> bool:
     )
 
 
+def may_use_legal_services(who: AnyUser) -> bool:
+    """Whether the legal-services desk is the user's (its nav link): its desk roles, but a
+    mediator only when they sit in a lawyer pool."""
+    user = _active(who)
+    return (
+        user is not None
+        and may_open(user, "legal_services")
+        and (user.role != Role.MEDIATOR or is_pool_lawyer(user))
+    )
+
+
+def owns_legal_request(who: AnyUser, request: LegalRequest) -> bool:
+    """The request is the user's institution's own (its agent follows it up and closes it)."""
+    user = _active(who)
+    return (
+        user is not None
+        and user.role == Role.BANK_AGENT
+        and request.institution_id == user.organisation_id
+    )
+
+
 def legal_services_user(who: AnyUser) -> User:
     """The user of the legal-services desk: an institution's agent, a pool lawyer or the centre's
     administrator (a mediator outside the lawyer pool gets the same 404 as anyone else)."""
@@ -598,6 +619,17 @@ def service_file_for(who: AnyUser, institution_id: object) -> Organisation:
 
 
 # --- end legal services ---
+
+
+def dashboard_kind(who: AnyUser) -> str:
+    """Which dashboard the user gets: "court" (院庭长: their court), "bank" (an institution's
+    agent: its own cases) or "centre" (the platform's administrator: every case)."""
+    user = desk(who, "dashboard")
+    if user.role == Role.COURT_PRESIDENT:
+        return "court"
+    if user.role == Role.BANK_AGENT:
+        return "bank"
+    return "centre"
 
 
 # The staff desks and the roles that may open them (anyone else gets the same 404).

@@ -8,8 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from jiefen.accounts.models import Organisation
@@ -99,3 +100,19 @@ def service_file(
         rating_counts=[(stars, ratings.count(stars)) for stars in range(5, 0, -1)],
         overdue_ids=overdue,
     )
+
+
+def file_counts(
+    requests: QuerySet[LegalRequest], files: QuerySet[Organisation]
+) -> list[dict[str, Any]]:
+    """Each service file among `files` with its requests in `requests`: total and not closed."""
+    counts: dict[int, tuple[int, int]] = {
+        row["institution_id"]: (row["total"], row["open"])
+        for row in requests.order_by()
+        .values("institution_id")
+        .annotate(total=Count("pk"), open=Count("pk", filter=~Q(state=RequestState.CLOSED)))
+    }
+    return [
+        {"org": org, "total": counts.get(org.pk, (0, 0))[0], "open": counts.get(org.pk, (0, 0))[1]}
+        for org in files.order_by("code")
+    ]

@@ -12,13 +12,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiefen.accounts.models import Role, User
+from jiefen.accounts.models import User
 from jiefen.cases import access
 from jiefen.law.errors import LawError
 from jiefen.legal_services import actions, selectors
@@ -34,17 +33,9 @@ def _rows(requests: list[LegalRequest]) -> list[dict[str, Any]]:
 
 def _files(user: User) -> list[dict[str, Any]]:
     """The service files the user may open, with each institution's request counts."""
-    counts: dict[int, tuple[int, int]] = {
-        row["institution_id"]: (row["total"], row["open"])
-        for row in access.visible_legal_requests(user)
-        .order_by()
-        .values("institution_id")
-        .annotate(total=Count("pk"), open=Count("pk", filter=~Q(state=RequestState.CLOSED)))
-    }
-    return [
-        {"org": org, "total": counts.get(org.pk, (0, 0))[0], "open": counts.get(org.pk, (0, 0))[1]}
-        for org in access.visible_service_files(user).order_by("code")
-    ]
+    return selectors.file_counts(
+        access.visible_legal_requests(user), access.visible_service_files(user)
+    )
 
 
 def _desk_page(
@@ -63,7 +54,7 @@ def _desk_page(
             "rows": _rows(requests),
             "files": _files(user),
             "may_post": access.role_refusal(user, "legal_services.post") is None,
-            "is_lawyer": user.role == Role.MEDIATOR,
+            "is_lawyer": access.is_pool_lawyer(user),
             "kinds": RequestKind.choices,
             "form": form or {"kind": RequestKind.COMPLIANCE},
             "errors": errors or {},
@@ -104,7 +95,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 def _detail_page(
     request: HttpRequest, user: User, item: LegalRequest, *, error: str = "", status: int = 200
 ) -> HttpResponse:
-    own = user.role == Role.BANK_AGENT and item.institution_id == user.organisation_id
+    own = access.owns_legal_request(user, item)
     return render(
         request,
         "legal_services/detail.html",
@@ -195,6 +186,6 @@ def service_file(request: HttpRequest, institution_id: int) -> HttpResponse:
         {
             "file": file,
             "rows": [{"r": r, "overdue": r.pk in file.overdue_ids} for r in file.requests],
-            "partial": user.role == Role.MEDIATOR,
+            "partial": access.is_pool_lawyer(user),
         },
     )

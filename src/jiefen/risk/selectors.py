@@ -119,6 +119,11 @@ def recent_imports(limit: int = 20) -> QuerySet[FeedImport]:
     return FeedImport.objects.select_related("imported_by")[:limit]
 
 
+def feed_import(pk: int) -> FeedImport | None:
+    """One import's result (the centre's feeds: firms' data, shown to the risk desk)."""
+    return FeedImport.objects.filter(pk=pk).first()
+
+
 @dataclass
 class DistrictRow:
     division_code: str

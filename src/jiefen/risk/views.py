@@ -292,7 +292,7 @@ def feeds(request: HttpRequest) -> HttpResponse:
         result = None
         shown = request.GET.get("import", "")
         if shown.isdigit():
-            result = FeedImport.objects.filter(pk=int(shown)).first()
+            result = selectors.feed_import(int(shown))
         return _feeds_page(request, user, result=result)
     form = FeedUploadForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -18,7 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.urls import reverse
 
-from jiefen.accounts.models import Organisation, Role, User
+from jiefen.accounts.models import Organisation, User
 from jiefen.cases import access
 from jiefen.cases.models import Case, CaseEvent
 from jiefen.stats.periods import Period, parse_period
@@ -65,14 +65,6 @@ class Scope:
         return f"{reverse('stats:cases')}?{urlencode(self.query(metric=metric, dim=dim, key=key))}"
 
 
-def _flavour(user: User) -> str:
-    if user.role == Role.COURT_PRESIDENT:
-        return COURT
-    if user.role == Role.BANK_AGENT:
-        return BANK
-    return CENTRE
-
-
 def _title(user: User, flavour: str) -> str:
     org = user.organisation.name if user.organisation else ""
     if flavour == COURT:
@@ -93,7 +85,7 @@ def _org_filter(request: HttpRequest, name: str, label: str, errors: list[str]) 
 def scope_for(request: HttpRequest) -> Scope:
     """The dashboard scope of the signed-in user; 404 for a role without the dashboard desk."""
     user = access.desk(request.user, "dashboard")
-    flavour = _flavour(user)
+    flavour = access.dashboard_kind(user)
     base = access.visible_cases(user)
     errors: list[str] = []
     period: Period | None = None

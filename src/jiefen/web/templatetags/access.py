@@ -23,3 +23,8 @@ def may_open(user: object, desk_name: str) -> bool:
 @register.filter
 def may(user: object, name: str) -> bool:
     return isinstance(user, User) and access.role_refusal(user, name) is None
+
+
+@register.filter
+def may_use_legal_services(user: object) -> bool:
+    return access.may_use_legal_services(user)  # type: ignore[arg-type]
