@@ -39,3 +39,7 @@ api.add_router("/", enforcement_router)
 from jiefen.risk.api import router as risk_router  # noqa: E402
 
 api.add_router("/", risk_router)
+
+from jiefen.webhooks.api import router as webhooks_router  # noqa: E402
+
+api.add_router("/", webhooks_router)

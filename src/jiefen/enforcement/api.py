@@ -15,16 +15,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from jiefen.accounts.api_auth import BANK_AUTH
 from jiefen.cases import access
 from jiefen.enforcement.actions import money
 from jiefen.enforcement.models import Enforcement, EnforcementState
-from jiefen.intake.api import BankBasicAuth
 from jiefen.law.enforcement import LISTING_GROUNDS
 from jiefen.law.errors import LawError
 
-router = Router(tags=["执行"], auth=[BankBasicAuth(), django_auth])
+router = Router(tags=["执行"], auth=BANK_AUTH)
 
 
 def _m(value: Decimal | None) -> str | None:

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import HttpBasicAuth, django_auth
 from pydantic import Field
 
-from jiefen.accounts.backends import locked_message
+from jiefen.accounts.api_auth import BANK_AUTH
 from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
 from jiefen.cases.access import batch_for
 from jiefen.intake import format as fmt
@@ -27,22 +25,7 @@ from jiefen.intake.models import Batch, Policy
 from jiefen.intake.reader import MAX_BYTES, FileRefused
 from jiefen.intake.tasks import enqueue_import
 
-
-class BankBasicAuth(HttpBasicAuth):
-    """Bank systems call with HTTP Basic credentials of an agent (no session, no CSRF token)."""
-
-    def authenticate(self, request: HttpRequest, username: str, password: str) -> User | None:
-        user = authenticate(request, username=username, password=password)
-        if isinstance(user, User):
-            request.user = user
-            return user
-        locked = locked_message(request)
-        if locked:
-            raise HttpError(429, locked)
-        return None
-
-
-router = Router(tags=["批量导入"], auth=[BankBasicAuth(), django_auth])
+router = Router(tags=["批量导入"], auth=BANK_AUTH)
 
 MAX_KEY = 128  # Batch.idempotency_key
 MAX_OFFSET = 10 * 200_000  # more error rows than a batch of the maximum size can have

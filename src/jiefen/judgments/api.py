@@ -12,13 +12,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from jiefen.accounts.api_auth import BANK_AUTH
 from jiefen.accounts.models import Role
 from jiefen.cases.access import visible_cases
-from jiefen.intake.api import BankBasicAuth
 
-router = Router(tags=["裁判结果"], auth=[BankBasicAuth(), django_auth])
+router = Router(tags=["裁判结果"], auth=BANK_AUTH)
 
 
 @router.get("/judgments/{case_number}", response=dict[str, Any])

@@ -21,16 +21,15 @@ from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 from pydantic import Field
 
+from jiefen.accounts.api_auth import BANK_AUTH
 from jiefen.accounts.models import User
 from jiefen.cases import access
-from jiefen.intake.api import BankBasicAuth
 from jiefen.risk import actions
 from jiefen.risk.models import Warning, WarningKind, WarningState
 
-router = Router(tags=["风险预警"], auth=[BankBasicAuth(), django_auth])
+router = Router(tags=["风险预警"], auth=BANK_AUTH)
 
 # One call carries at most this many records (a day's export of a regulator is far smaller);
 # larger pushes are split by the caller so one refusal never discards a huge payload.
