@@ -96,9 +96,10 @@ def test_admin_login_is_locked_out_too(make_user: Callable[..., User]) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_guesses_check_at_most_the_limit(judge: User) -> None:
+def test_concurrent_guesses_check_at_most_the_limit(judge: User, settings: Any) -> None:
     """Twelve guesses at once (threads, each its own connection, as several workers would):
     at most five passwords are ever checked; the rest are refused as locked."""
+    settings.JIEFEN_LOGIN_RATE_PER_MINUTE = 100  # the lockout is tested here, not the rate limit
     from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connection

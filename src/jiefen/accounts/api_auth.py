@@ -7,20 +7,73 @@
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBasicAuth, HttpBearer, django_auth
 
+from jiefen.accounts import throttle, tokens
 from jiefen.accounts.backends import locked_message
-from jiefen.accounts.models import User
+from jiefen.accounts.models import LoginAttempt, User
+
+INVALID_TOKEN = "API 令牌无效、已吊销或已过期"
+# Set on the request when a 429 was decided here, so the rate-limit middleware adds Retry-After.
+RETRY_AFTER_ATTR = "jiefen_retry_after"
+
+
+def too_many(seconds: int) -> str:
+    return f"请求过于频繁，请 {seconds} 秒后再试"
+
+
+def address_lock_seconds(ip: str | None) -> int | None:
+    """Seconds until `ip` may try again if it has too many failures in the window, else None."""
+    if not ip:
+        return None
+    window = timedelta(seconds=settings.JIEFEN_LOGIN_LOCKOUT_SECONDS)
+    recent = LoginAttempt.objects.filter(ip=ip, at__gt=timezone.now() - window)
+    limit = settings.JIEFEN_LOGIN_MAX_FAILURES_PER_IP
+    if recent.count() < limit:
+        return None
+    # The address is free again when all but limit-1 of its failures have left the window.
+    times = list(recent.order_by("-at").values_list("at", flat=True)[:limit])
+    free_at = times[-1] + window
+    return max(1, math.ceil((free_at - timezone.now()).total_seconds()))
+
+
+def _refuse(request: HttpRequest, seconds: int) -> HttpError:
+    setattr(request, RETRY_AFTER_ATTR, seconds)
+    return HttpError(429, too_many(seconds))
 
 
 class ApiTokenAuth(HttpBearer):
-    """`Authorization: Bearer TOKEN`: the token's own system account of its institution."""
+    """`Authorization: Bearer TOKEN`: the token's own system account of its institution.
+
+    A wrong token is a failed attempt to prove who one is: it counts in the login lockout of
+    its client address (`jiefen.accounts.throttle`), so guessing tokens is bounded like
+    guessing passwords; a locked address is refused (429) before its token is looked at
+    (`jiefen.accounts.ratelimit`).
+    A right token costs one indexed lookup by its hash and writes no lockout row.
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return None  # issue 14 skeleton: filled by jiefen.accounts.tokens
+        # A locked address was already refused by the rate-limit middleware (with Retry-After).
+        ip = throttle.client_ip(request)
+        user = tokens.authenticate(token)
+        if user is not None:
+            request.user = user
+            return user
+        prefix = token[: tokens.PREFIX_LENGTH]
+        try:
+            attempt = throttle.begin("token", f"token:{prefix}", ip)
+        except throttle.Locked:
+            raise _refuse(request, settings.JIEFEN_LOGIN_LOCKOUT_SECONDS) from None
+        throttle.failed(attempt, object_type="api_token", object_id=prefix)
+        raise HttpError(401, INVALID_TOKEN)
 
 
 class BankBasicAuth(HttpBasicAuth):
@@ -33,6 +86,7 @@ class BankBasicAuth(HttpBasicAuth):
             return user
         locked = locked_message(request)
         if locked:
+            setattr(request, RETRY_AFTER_ATTR, settings.JIEFEN_LOGIN_LOCKOUT_SECONDS)
             raise HttpError(429, locked)
         return None
 

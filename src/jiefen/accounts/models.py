@@ -177,3 +177,80 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A bank system's credential for the API (`Authorization: Bearer TOKEN`).
+
+    Only the SHA-256 of the token is stored: the raw value is shown once, when it is issued
+    (`jiefen.accounts.tokens.issue`). Each token has its own system account, an agent of its
+    institution without a usable password, so the access layer scopes a token exactly like an
+    agent of that institution and the audit log names which system acted. Revoking a token
+    deactivates its account, so no other path (session, HTTP Basic) can use it either.
+    """
+
+    institution = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        verbose_name="金融机构",
+        limit_choices_to={"kind": OrganisationKind.INSTITUTION},
+    )
+    name = models.CharField("名称", max_length=100, help_text="用途，例如「信贷核心系统」")
+    prefix = models.CharField("令牌前缀", max_length=16, unique=True)
+    key_hash = models.CharField("令牌摘要（SHA-256）", max_length=64, unique=True)
+    account = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="api_token", verbose_name="系统账户"
+    )
+    created_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="签发人",
+    )
+    created_at = models.DateTimeField("签发时间")
+    expires_at = models.DateTimeField("到期时间")
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="吊销人",
+    )
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+
+class RateCounter(models.Model):
+    """Requests counted in one fixed window (a minute) for one key (an account or an address).
+
+    Counting in the database makes a limit hold across processes and machines; each request
+    adds one with a single atomic upsert (`jiefen.accounts.ratelimit`), old windows are purged.
+    """
+
+    key = models.CharField("计数对象", max_length=200)
+    window = models.BigIntegerField("时间窗起点（Unix 秒）", db_index=True)
+    count = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = "请求计数"
+        verbose_name_plural = "请求计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window"], name="accounts_ratecounter_key_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window}: {self.count}"

@@ -1,4 +1,4 @@
-"""Limits on proving who one is: login lockout and one-time codes (values from the environment).
+"""Limits on proving who one is and on request rates: login lockout, one-time codes, rate limits.
 
 A password, an HTTP Basic credential or a borrower's "case code + last six ID characters" can be
 guessed; a lockout that counts in the database (per account or case, and per client address)
@@ -25,3 +25,13 @@ JIEFEN_OTP_MAX_PER_DAY = int(env("JIEFEN_OTP_MAX_PER_DAY", "10"))
 # Largest request body read into memory (JSON rows to the API, forms); files are not counted.
 # A larger JSON body is refused with a JSON 413 naming the limit (jiefen.api.errors).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("JIEFEN_MAX_BODY_MB", "10")) * 1024 * 1024
+
+# Request rate limits (jiefen.accounts.ratelimit), per minute, counted in the database across
+# processes and machines. The API: per credential (token, Basic user, signed-in user) and per
+# client address (several systems of one bank may sit behind one address).
+JIEFEN_API_RATE_PER_MINUTE = int(env("JIEFEN_API_RATE_PER_MINUTE", "600"))
+JIEFEN_API_RATE_PER_MINUTE_PER_IP = int(env("JIEFEN_API_RATE_PER_MINUTE_PER_IP", "1200"))
+# Every login (staff, admin, borrower portal and its one-time code, service link): attempts,
+# right or wrong, per account (or case, or link) and per client address.
+JIEFEN_LOGIN_RATE_PER_MINUTE = int(env("JIEFEN_LOGIN_RATE_PER_MINUTE", "10"))
+JIEFEN_LOGIN_RATE_PER_MINUTE_PER_IP = int(env("JIEFEN_LOGIN_RATE_PER_MINUTE_PER_IP", "60"))
