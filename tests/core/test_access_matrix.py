@@ -248,8 +248,14 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
         updated_on=date.today(),
     )
     warning.cases.set([c.pk for c in cases])
+    from jiefen.webhooks.models import Subscription  # issue 14: another bank's webhook
+
+    subscription = Subscription.objects.create(
+        institution=other_bank, url="https://bank-b.example/hook", secret="whsec_b"
+    )
     cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     return {
+        "subscriptions": [subscription],
         "warnings": [warning],
         "requests": [request],
         "institutions": [other_bank],
@@ -354,6 +360,7 @@ def _objects(foreign: dict[str, Any]) -> dict[str, list[Any]]:
         "request_id": [r.pk for r in foreign["requests"]],
         "institution_id": [i.pk for i in foreign["institutions"]],
         "warning_id": [w.pk for w in foreign["warnings"]],
+        "subscription_id": [s.pk for s in foreign["subscriptions"]],
     }
 
 

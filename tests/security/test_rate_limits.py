@@ -215,3 +215,19 @@ def test_parallel_requests_over_the_limit_let_through_exactly_the_limit(
         codes = list(pool.map(call, range(20)))
     assert codes.count(200) == 8 and codes.count(429) == 12
     assert RateCounter.objects.filter(key__startswith="api:token:").get().count == 20
+
+
+def test_client_address_behind_a_trusted_proxy_only(settings: Any) -> None:
+    """Behind the court's reverse proxy each client counts by its own address; a client that
+    writes X-Forwarded-For itself, not through the proxy, still counts by its own."""
+    from django.test import RequestFactory
+
+    from jiefen.accounts.throttle import client_ip
+
+    settings.JIEFEN_TRUSTED_PROXIES = frozenset({"10.0.0.2"})
+    via_proxy = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7"
+    )
+    assert client_ip(via_proxy) == "203.0.113.7"
+    forged = RequestFactory().get("/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(forged) == "198.51.100.9"

@@ -30,10 +30,20 @@ class Locked(Exception):
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client address as the server saw it (a proxy in front must set REMOTE_ADDR)."""
+    """The client's address: REMOTE_ADDR, or behind a trusted reverse proxy the last address of
+    X-Forwarded-For that is not one of the proxies (`JIEFEN_TRUSTED_PROXIES`). The header is
+    believed only from those proxies: a client could write anything in it."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.JIEFEN_TRUSTED_PROXIES
+    if remote not in proxies:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for address in reversed(forwarded):
+        if address and address not in proxies:
+            return address
+    return remote
 
 
 def _window() -> timedelta:

@@ -1012,3 +1012,84 @@ def may_do(case: Case, user: User | None, name: str) -> bool:
     if name in BY_NAME:
         return any(t.name == name for t in allowed_events(case, user))
     return act_refusal(user, case, name) is None
+
+
+# --- issue 14: tokens ---
+# API tokens are credentials of a whole institution: the platform's administrator issues and
+# revokes them (in the admin site), and so may the operator at the server's shell
+# (`jiefen api_token`, acting as the system). A bank agent cannot mint credentials.
+ABILITIES["accounts.manage_api_tokens"] = Ability(
+    "签发或吊销 API 令牌",
+    frozenset({Role.PLATFORM_ADMIN, SYSTEM}),
+    "A token acts for its institution; only the centre's administrator or the operator issues it.",
+)
+
+
+def may_manage_api_tokens(who: AnyUser) -> bool:
+    """Whether `who` may issue and revoke API tokens (the admin site's add form and action)."""
+    return isinstance(who, User) and role_refusal(who, "accounts.manage_api_tokens") is None
+
+
+def token_institutions() -> QuerySet[Organisation]:
+    """The organisations that may hold API tokens: financial institutions (banks, lenders)."""
+    return Organisation.objects.filter(kind=OrganisationKind.INSTITUTION)
+
+
+# --- end tokens ---
+
+
+# --- issue 14: webhooks ---
+# A bank's system registers where its events are pushed: the institution's agents and its API
+# tokens (whose accounts are agents) manage the institution's own subscriptions; nobody else
+# has one. The platform's administrator reads every delivery log and may send a delivery again
+# (the admin site); an agent may send again only its own institution's.
+ABILITIES["webhooks.manage"] = Ability(
+    "登记或删除事件推送地址",
+    frozenset({Role.BANK_AGENT}),
+    "A subscription receives the institution's case events: only its own agents or tokens make it.",
+)
+ABILITIES["webhooks.resend"] = Ability(
+    "重新推送事件",
+    frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN}),
+    "Sending a delivery again discloses nothing new; the centre helps a bank after an outage.",
+)
+
+from jiefen.webhooks.models import Delivery, Subscription  # noqa: E402
+
+
+def may_manage_webhooks(who: AnyUser) -> bool:
+    """Whether `who` may register and delete its institution's webhook subscriptions."""
+    user = _active(who)
+    return (
+        user is not None
+        and user.organisation_id is not None
+        and role_refusal(user, "webhooks.manage") is None
+    )
+
+
+def visible_subscriptions(who: AnyUser) -> QuerySet[Subscription]:
+    """Webhook subscriptions: an agent's institution's, all for the administrator."""
+    subscriptions = Subscription.objects.all()
+    user = _active(who)
+    if user is None:
+        return subscriptions.none()
+    if user.role == Role.PLATFORM_ADMIN:
+        return subscriptions
+    if user.role == Role.BANK_AGENT and user.organisation_id is not None:
+        return subscriptions.filter(institution_id=user.organisation_id)
+    return subscriptions.none()
+
+
+def subscription_for(who: AnyUser, subscription_id: object) -> Subscription:
+    """One live (not deleted) subscription of `who`'s scope, or the same 404 for any other."""
+    return _one(
+        visible_subscriptions(who).filter(deleted_at=None), subscription_id, "推送地址不存在"
+    )
+
+
+def visible_deliveries(who: AnyUser) -> QuerySet[Delivery]:
+    """Deliveries are visible exactly when their subscription is."""
+    return Delivery.objects.filter(subscription__in=visible_subscriptions(who).values("pk"))
+
+
+# --- end webhooks ---

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jiefen.accounts import selectors as directory
+from jiefen.accounts import throttle
 from jiefen.accounts.models import Organisation, OrganisationKind, User
 from jiefen.cases import access
 from jiefen.cases.states import State
@@ -116,7 +117,7 @@ def series_action(request: HttpRequest, series_id: int) -> HttpResponse:
             n = actions.sign_many(
                 selectors.unsigned_agreements(user, series),
                 by=user,
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=throttle.client_ip(request),
             )
             messages.success(request, f"已签署 {n} 份调解协议")
         elif what == "fail":
@@ -290,7 +291,7 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
                 actions.sign_many,
                 [m.agreement.pk],
                 by=user,
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=throttle.client_ip(request),
             )
         case "fail":
             _run(

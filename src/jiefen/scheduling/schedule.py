@@ -30,6 +30,7 @@ from jiefen.mediation.tasks import (
 from jiefen.publication.tasks import prepare_publications_task
 from jiefen.risk.tasks import detect_warnings_task
 from jiefen.service.tasks import service_sweep_task
+from jiefen.webhooks.tasks import deliver_webhooks_task
 
 # Date-driven sweeps: the legal consequence of a day having passed (deadline, objection period,
 # grace period). Each runs daily and again as an hourly catch-up.
@@ -65,3 +66,7 @@ periodic(cron=settings.JIEFEN_SWEEP_CATCH_UP_CRON, periodic_id="hearings")(confi
 # Enforcement: the registries answer inquiries asynchronously; their answers are collected often
 # (a pending inquiry is asked again until it is answered).
 periodic(cron=settings.JIEFEN_REGISTRY_COLLECT_CRON)(collect_answers_task)
+
+# Webhooks: new events collected from the stages' append-only tables, due deliveries (first
+# attempts and retries with backoff) sent; each delivery goes out once, whatever the workers.
+periodic(cron=settings.JIEFEN_WEBHOOK_CRON)(deliver_webhooks_task)

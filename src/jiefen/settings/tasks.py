@@ -45,3 +45,5 @@ JIEFEN_SERVICE_CHUNK = int(env("JIEFEN_SERVICE_CHUNK", "500"))
 # Enforcement: answers of the asset registries to pending online inquiries (网络查控) are fetched
 # on JIEFEN_REGISTRY_COLLECT_CRON; the re-inquiry of cases terminated for now is a daily sweep.
 JIEFEN_REGISTRY_COLLECT_CRON = env("JIEFEN_REGISTRY_COLLECT_CRON", "*/5 * * * *")
+# Webhooks: new events collected and due deliveries sent (jiefen.webhooks.tasks; docs/webhooks.md).
+JIEFEN_WEBHOOK_CRON = env("JIEFEN_WEBHOOK_CRON", "* * * * *")
