@@ -7,20 +7,70 @@ A bank's system reads `detail` (one sentence naming each field and its problem) 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import AfterValidator, Field
+
+
+class FieldError(Schema):
+    """One refused field: where it is (`rows.3.amount`) and why, in Chinese."""
+
+    field: str
+    reason: str
+
+
+class Error(Schema):
+    """Every refusal of the API: `detail` in Chinese; `errors` per field on 422; `retry_after` on 429."""
+
+    detail: str
+    errors: list[FieldError] | None = None
+    retry_after: int | None = None
+
+
+# Every bank-facing route can be refused for missing or bad credentials (401) and for too many
+# requests (429: the rate limit or the login lockout), whatever its parameters.
+ALWAYS = (401, 429)
+
+
+def errors(*codes: int) -> dict[int, type[Error]]:
+    """The refusals of a route for its `response=` mapping: `{200: X, **errors(404, 422)}`."""
+    return {code: Error for code in sorted({*ALWAYS, *codes})}
+
+
+class Unprintable(ValueError):
+    """Text no database column can hold: a NUL byte or half of a UTF-16 surrogate pair."""
+
+
+UNPRINTABLE = "含有无法保存的控制字符（NUL）或无效的 Unicode 字符"
+
+
+def _printable(value: str) -> str:
+    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+        raise Unprintable(UNPRINTABLE)
+    return value
+
+
+# A string parameter or field that goes into a query or a row (PostgreSQL refuses NUL bytes,
+# UTF-8 refuses lone surrogates: without this they would be server errors, not refusals).
+Text = Annotated[str, AfterValidator(_printable)]
+
+# An id in a filter: within the database's 64-bit integers (a larger one would be a server error
+# in the query, not "no such object").
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
 
 _LOCATIONS = {"body", "query", "path", "form", "header", "cookie", "file"}
 
 # ninja's own English messages, as the bank should read them.
 _MESSAGES = {
     "Cannot parse request body": "请求体无法解析：应为 JSON 对象（Content-Type: application/json）",
-    "Unauthorized": "未认证：请使用金融机构经办人的用户名和密码（HTTP Basic）",
+    "Unauthorized": "未认证：请以 Authorization: Bearer 提供本机构的 API 令牌"
+    "（或经办人的用户名和密码，HTTP Basic）",
     "Forbidden": "无权访问",
     "CSRF check Failed": "CSRF 校验失败：系统对接请使用 HTTP Basic 认证",
     "Too many requests.": "请求过于频繁，请稍后再试",
@@ -57,7 +107,21 @@ def _reason(error: dict[str, Any]) -> str:
         "less_than": f"应小于 {ctx.get('lt')}",
         "string_too_long": f"过长（上限 {ctx.get('max_length')} 个字符）",
         "string_too_short": f"过短（至少 {ctx.get('min_length')} 个字符）",
+        "too_long": f"过多（上限 {ctx.get('max_length')} 项）",
+        "too_short": f"过少（至少 {ctx.get('min_length')} 项）",
+        "enum": f"应为以下之一：{ctx.get('expected')}",
+        "literal_error": f"应为以下之一：{ctx.get('expected')}",
+        "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+        "date_parsing": "应为日期（YYYY-MM-DD）",
+        "date_type": "应为日期（YYYY-MM-DD）",
+        "finite_number": "应为有限的数字",
+        "decimal_max_digits": f"位数过多（最多 {ctx.get('max_digits')} 位）",
+        "decimal_max_places": f"小数位过多（最多 {ctx.get('decimal_places')} 位）",
+        "decimal_whole_digits": "整数部分位数过多",
+        "decimal_type": "应为数字",
     }
+    if kind == "value_error" and str(ctx.get("error")) == UNPRINTABLE:  # ninja makes it a str
+        return UNPRINTABLE
     return reasons.get(kind, "格式不正确")
 
 
@@ -86,7 +150,10 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig, api: NinjaAPI) -> Htt
 
 
 def _not_found(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
-    return api.create_response(request, {"detail": "未找到"}, status=404)
+    # The access layer's message says what was looked for, never whether it exists elsewhere.
+    message = str(exc) if exc.args and str(exc) else ""
+    detail = f"未找到：{message}" if message else "未找到"
+    return api.create_response(request, {"detail": detail}, status=404)
 
 
 def install(api: NinjaAPI) -> None:

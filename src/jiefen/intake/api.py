@@ -17,6 +17,7 @@ from pydantic import Field
 
 from jiefen.accounts.api_auth import BANK_AUTH
 from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
+from jiefen.api.errors import Text, errors
 from jiefen.cases.access import batch_for
 from jiefen.intake import format as fmt
 from jiefen.intake.actions import IdempotencyConflict, create_batch, summary
@@ -56,7 +57,7 @@ class ErrorOut(Schema):
 
 
 class RowsIn(Schema):
-    court: str
+    court: Text
     case_type: str  # financial_loan | credit_card
     policy: str = Policy.REJECT_FAILED_ROWS
     rows: list[dict[str, Any]]
@@ -114,15 +115,18 @@ def _submit(
     return Status(201 if created else 200, _out(batch))
 
 
-@router.post(
-    "/batches", response={200: BatchOut, 201: BatchOut}, summary="提交批次文件（CSV/XLSX）"
-)
+_SUBMIT_RESPONSES = {200: BatchOut, 201: BatchOut, **errors(400, 403, 409, 413, 422)}
+
+
+@router.post("/batches", response=_SUBMIT_RESPONSES, summary="提交批次文件（CSV/XLSX）")
 def post_batch(
     request: HttpRequest,
-    court: Form[str],
+    court: Form[Text],
     file: File[UploadedFile],
     policy: Form[str] = Policy.REJECT_FAILED_ROWS,
 ) -> Status:
+    """上传批次文件（CSV 或 XLSX，字段见 docs/intake-format.md），导入在后台进行；
+    带 Idempotency-Key 重复提交返回原批次（200），新批次为 201。"""
     user = _agent(request)
     if (file.size or 0) > MAX_BYTES:
         raise HttpError(422, f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB")
@@ -131,10 +135,11 @@ def post_batch(
 
 @router.post(
     "/batches/rows",
-    response={200: BatchOut, 201: BatchOut},
+    response=_SUBMIT_RESPONSES,
     summary="以 JSON 提交批次（字段名见 docs/intake-format.md）",
 )
 def post_rows(request: HttpRequest, body: RowsIn) -> Status:
+    """以 JSON 行提交批次，与上传文件相同的校验与幂等规则（Idempotency-Key）。"""
     user = _agent(request)
     if body.case_type not in (fmt.LOAN, fmt.CARD):
         raise HttpError(422, "case_type 应为 financial_loan 或 credit_card")
@@ -145,18 +150,26 @@ def post_rows(request: HttpRequest, body: RowsIn) -> Status:
     return _submit(request, user, body.court, data, "api.csv", body.policy)
 
 
-@router.get("/batches/{batch_id}", response=BatchOut, summary="批次进度与结果")
+@router.get(
+    "/batches/{batch_id}", response={200: BatchOut, **errors(404, 422)}, summary="批次进度与结果"
+)
 def get_batch(request: HttpRequest, batch_id: int) -> BatchOut:
+    """批次的导入进度（percent）与结果：受理、拒收、重复、系列案、筛查标记。"""
     return _out(batch_for(request.user, batch_id))
 
 
-@router.get("/batches/{batch_id}/errors", response=list[ErrorOut], summary="批次错误明细")
+@router.get(
+    "/batches/{batch_id}/errors",
+    response={200: list[ErrorOut], **errors(404, 422)},
+    summary="批次错误明细",
+)
 def get_errors(
     request: HttpRequest,
     batch_id: int,
     offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Field(ge=1, le=10000)] = 1000,
 ) -> list[ErrorOut]:
+    """被拒收或有问题的行：行号、列、原因、原值，按行号排序分页。"""
     batch = batch_for(request.user, batch_id)
     errors = batch.errors.order_by("row", "id")[offset : offset + limit]
     return [

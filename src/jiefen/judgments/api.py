@@ -15,14 +15,21 @@ from ninja.errors import HttpError
 
 from jiefen.accounts.api_auth import BANK_AUTH
 from jiefen.accounts.models import Role
+from jiefen.api.errors import Text, errors
 from jiefen.cases.access import visible_cases
+from jiefen.law.errors import LawError
 
 router = Router(tags=["裁判结果"], auth=BANK_AUTH)
 
 
-@router.get("/judgments/{case_number}", response=dict[str, Any])
-def judgment(request: HttpRequest, case_number: str) -> dict[str, Any]:
-    """判决计算结果（本机构案件）。"""
+@router.get(
+    "/judgments/{case_number}",
+    response={200: dict[str, Any], **errors(404, 409, 422)},
+    summary="裁判结果（即 jiefen judgment_show 的对象）",
+)
+def judgment(request: HttpRequest, case_number: Text) -> dict[str, Any]:
+    """判决计算结果（本机构案件）：已有裁判文书的为法官签发时的计算，否则为按现有要素的计算；
+    `state` 为案件当前状态。案号须 URL 编码；要素不全无法计算时返回 409。"""
     from jiefen.judgments.rules import show
 
     user = request.user
@@ -31,4 +38,7 @@ def judgment(request: HttpRequest, case_number: str) -> dict[str, Any]:
     case = visible_cases(user).filter(case_number=case_number).first()
     if case is None:
         raise HttpError(404, f"案号{case_number}不存在或无权查看")
-    return show(case)
+    try:
+        return show(case)
+    except LawError as exc:
+        raise HttpError(409, f"案号{case_number}的裁判结果无法计算：{exc}") from None

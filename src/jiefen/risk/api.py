@@ -25,6 +25,7 @@ from pydantic import Field
 
 from jiefen.accounts.api_auth import BANK_AUTH
 from jiefen.accounts.models import User
+from jiefen.api.errors import errors
 from jiefen.cases import access
 from jiefen.risk import actions
 from jiefen.risk.models import Warning, WarningKind, WarningState
@@ -98,7 +99,11 @@ def _admin(request: HttpRequest) -> User:
     return user
 
 
-@router.post("/risk/feeds", response=FeedImportOut)
+@router.post(
+    "/risk/feeds",
+    response={200: FeedImportOut, **errors(400, 403, 413, 422)},
+    summary="推送外部风险数据（平台管理员）",
+)
 def post_feeds(request: HttpRequest, payload: FeedsIn) -> FeedImportOut:
     """推送外部风险数据（行政处罚、投诉、工商登记）：错误的记录逐条返回，其余照常导入。"""
     user = _admin(request)
@@ -125,7 +130,11 @@ class WarningFilters(Schema):
     limit: int = Field(500, ge=1, le=MAX_WARNINGS, description="最多返回条数（按风险分从高到低）")
 
 
-@router.get("/risk/warnings", response=list[WarningOut])
+@router.get(
+    "/risk/warnings",
+    response={200: list[WarningOut], **errors(403, 422)},
+    summary="风险预警列表（平台管理员）",
+)
 def list_warnings(request: HttpRequest, filters: Query[WarningFilters]) -> list[WarningOut]:
     """风险预警列表：类型、对象、风险分、状态、预警理由，按风险分从高到低。"""
     user = _admin(request)
