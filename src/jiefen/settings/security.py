@@ -35,3 +35,10 @@ JIEFEN_API_RATE_PER_MINUTE_PER_IP = int(env("JIEFEN_API_RATE_PER_MINUTE_PER_IP",
 # right or wrong, per account (or case, or link) and per client address.
 JIEFEN_LOGIN_RATE_PER_MINUTE = int(env("JIEFEN_LOGIN_RATE_PER_MINUTE", "10"))
 JIEFEN_LOGIN_RATE_PER_MINUTE_PER_IP = int(env("JIEFEN_LOGIN_RATE_PER_MINUTE_PER_IP", "60"))
+
+# Reverse proxies in front of jiefen (comma-separated addresses): from them alone the client's
+# address is read from X-Forwarded-For, so lockouts and rate limits count each client, not the
+# proxy. Empty: REMOTE_ADDR is the client (jiefen serves the clients directly).
+JIEFEN_TRUSTED_PROXIES = frozenset(
+    a.strip() for a in env("JIEFEN_TRUSTED_PROXIES", "").split(",") if a.strip()
+)
