@@ -5,7 +5,7 @@ beside it; the schedules below are cron lines read in TIME_ZONE (Asia/Shanghai),
 on them is declared in `jiefen.scheduling.schedule`.
 """
 
-from jiefen.settings.env import env
+from jiefen.settings.env import env, env_bool
 
 TASKS = {
     "default": {
@@ -47,3 +47,16 @@ JIEFEN_SERVICE_CHUNK = int(env("JIEFEN_SERVICE_CHUNK", "500"))
 JIEFEN_REGISTRY_COLLECT_CRON = env("JIEFEN_REGISTRY_COLLECT_CRON", "*/5 * * * *")
 # Webhooks: new events collected and due deliveries sent (jiefen.webhooks.tasks; docs/webhooks.md).
 JIEFEN_WEBHOOK_CRON = env("JIEFEN_WEBHOOK_CRON", "* * * * *")
+# One POST may take JIEFEN_WEBHOOK_TIMEOUT seconds; a failed delivery waits JIEFEN_WEBHOOK_BACKOFF
+# seconds, doubled after each further failure up to JIEFEN_WEBHOOK_BACKOFF_CAP, and is given up
+# after JIEFEN_WEBHOOK_MAX_ATTEMPTS. Events are read again for JIEFEN_WEBHOOK_SETTLE seconds, so
+# a transaction that commits late is not skipped (see `webhooks.actions.collect`).
+# JIEFEN_WEBHOOK_ALLOW_PRIVATE off refuses URLs on loopback, private or link-local addresses: a
+# court whose banks connect over the internet turns it off, so a registered URL cannot make
+# jiefen call into the court's own network.
+JIEFEN_WEBHOOK_TIMEOUT = float(env("JIEFEN_WEBHOOK_TIMEOUT", "10"))
+JIEFEN_WEBHOOK_BACKOFF = max(1, int(env("JIEFEN_WEBHOOK_BACKOFF", "60")))
+JIEFEN_WEBHOOK_BACKOFF_CAP = max(1, int(env("JIEFEN_WEBHOOK_BACKOFF_CAP", str(6 * 3600))))
+JIEFEN_WEBHOOK_MAX_ATTEMPTS = max(1, int(env("JIEFEN_WEBHOOK_MAX_ATTEMPTS", "8")))
+JIEFEN_WEBHOOK_SETTLE = max(0, int(env("JIEFEN_WEBHOOK_SETTLE", "300")))
+JIEFEN_WEBHOOK_ALLOW_PRIVATE = env_bool("JIEFEN_WEBHOOK_ALLOW_PRIVATE", default=True)

@@ -24,13 +24,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from jiefen.accounts.models import User
 from jiefen.audit.chain import append
 from jiefen.cases import access
-from jiefen.webhooks import conf, sender
+from jiefen.webhooks import sender
 from jiefen.webhooks.events import EVENTS, PING, SOURCES, Occurrence, Source, iso, payload
 from jiefen.webhooks.models import (
     Delivery,
@@ -91,7 +92,7 @@ def subscribe(
     if not access.may_manage_webhooks(user) or user.organisation is None:
         raise WebhookRefused("只有金融机构的经办人或 API 令牌可以登记推送地址", status=403)
     url = url.strip()
-    refusal = sender.url_refusal(url, allow_private=conf.allow_private())
+    refusal = sender.url_refusal(url, allow_private=settings.JIEFEN_WEBHOOK_ALLOW_PRIVATE)
     if refusal:
         raise WebhookRefused(refusal)
     chosen = _clean_events(events)
@@ -197,7 +198,7 @@ def resend(delivery_ids: Sequence[int], *, by: User | None) -> int:
 def collect(*, now: datetime | None = None, chunk: int = CHUNK) -> int:
     """Make the deliveries of every event past the cursors; returns how many were made."""
     now = now or timezone.now()
-    settled = now - timedelta(seconds=conf.settle())
+    settled = now - timedelta(seconds=settings.JIEFEN_WEBHOOK_SETTLE)
     by_institution: dict[int, list[Subscription]] = defaultdict(list)
     for s in Subscription.objects.filter(active=True, deleted_at=None).select_related(
         "institution"
@@ -309,13 +310,13 @@ def _deliveries(
 
 def backoff(attempts: int) -> timedelta:
     """The wait after the `attempts`-th failed attempt: base × 2^(attempts−1), capped."""
-    seconds = conf.backoff() * 2 ** max(0, min(attempts - 1, 30))
-    return timedelta(seconds=min(seconds, conf.backoff_cap()))
+    seconds = settings.JIEFEN_WEBHOOK_BACKOFF * 2 ** max(0, min(attempts - 1, 30))
+    return timedelta(seconds=min(seconds, settings.JIEFEN_WEBHOOK_BACKOFF_CAP))
 
 
 def claim_due(*, now: datetime, limit: int = CLAIM) -> list[Delivery]:
     """Take up to `limit` due deliveries for this worker (their lease: `next_attempt_at`)."""
-    lease = now + timedelta(seconds=conf.timeout() + LEASE_MARGIN)
+    lease = now + timedelta(seconds=settings.JIEFEN_WEBHOOK_TIMEOUT + LEASE_MARGIN)
     with transaction.atomic():
         due = Delivery.objects.filter(
             state=DeliveryState.PENDING,
@@ -349,7 +350,9 @@ def body(delivery: Delivery) -> bytes:
 def send(delivery: Delivery) -> sender.Outcome:
     """One signed POST of `delivery` to its subscription's URL (no database write)."""
     subscription = delivery.subscription
-    refusal = sender.url_refusal(subscription.url, allow_private=conf.allow_private())
+    refusal = sender.url_refusal(
+        subscription.url, allow_private=settings.JIEFEN_WEBHOOK_ALLOW_PRIVATE
+    )
     if refusal:
         return sender.Outcome(None, refusal, 0)
     data = body(delivery)
@@ -360,7 +363,7 @@ def send(delivery: Delivery) -> sender.Outcome:
         "X-Jiefen-Timestamp": str(timestamp),
         "X-Jiefen-Signature": signature(subscription.secret, timestamp, data),
     }
-    return sender.post(subscription.url, data, headers, timeout=conf.timeout())
+    return sender.post(subscription.url, data, headers, timeout=settings.JIEFEN_WEBHOOK_TIMEOUT)
 
 
 def record(delivery: Delivery, outcome: sender.Outcome, *, at: datetime) -> str:
@@ -383,7 +386,7 @@ def record(delivery: Delivery, outcome: sender.Outcome, *, at: datetime) -> str:
             row.state = DeliveryState.DELIVERED
             row.delivered_at = at
             row.next_attempt_at = None
-        elif row.attempts >= conf.max_attempts():
+        elif row.attempts >= settings.JIEFEN_WEBHOOK_MAX_ATTEMPTS:
             row.state = DeliveryState.FAILED
             row.next_attempt_at = None
         else:
