@@ -1,6 +1,7 @@
 """Shared fixtures: a court, two institutions, staff of every role, and a case factory."""
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from hypothesis import settings as hypothesis_settings
 
 from jiefen.accounts.models import (
@@ -33,6 +35,11 @@ from jiefen.cases.models import (
 from jiefen.privacy import blind_index
 
 PASSWORD = "test-pass-123"
+
+# Subprocesses (task workers, commands) run with a JIEFEN_VAR_DIR of their own against the test
+# database: they read its encrypted personal data with this process's key (the secret key file
+# of another var directory would be another key).
+os.environ.setdefault("JIEFEN_SECRET_KEY", django_settings.SECRET_KEY)
 
 # Speed is measured by the benchmarks, never asserted in tests: no per-example deadline (under a
 # loaded CI machine hypothesis's default 200 ms would fail correct code).

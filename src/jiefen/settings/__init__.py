@@ -6,5 +6,6 @@ from jiefen.settings.enforcement import *  # noqa: F403
 from jiefen.settings.hearings import *  # noqa: F403
 from jiefen.settings.privacy import *  # noqa: F403
 from jiefen.settings.security import *  # noqa: F403
+from jiefen.settings.serving import *  # noqa: F403
 from jiefen.settings.storage import *  # noqa: F403
 from jiefen.settings.tasks import *  # noqa: F403

@@ -1,12 +1,44 @@
 """Core Django settings: apps, middleware, locale (zh-hans, Asia/Shanghai), templates, auth."""
 
+import os
+import secrets
 from pathlib import Path
 
 from jiefen.settings.env import VAR_DIR, env, env_bool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = env("JIEFEN_SECRET_KEY", "dev-only-not-secret-change-me-in-production-0123456789")
+
+def _secret_key() -> str:
+    """JIEFEN_SECRET_KEY, or the key in `<keys>/secret_key`, created random (0600) on first use.
+
+    The field encryption and blind-index keys derive from it when JIEFEN_FIELD_KEY is unset
+    (settings/privacy.py): every process sharing a database must read the same key, so it lives
+    with the other key material (JIEFEN_KEYS_DIR, default JIEFEN_VAR_DIR/keys), which a backup
+    copies. Created with a hard link from a private temporary file: of two processes starting
+    at once on a fresh directory, one key wins and both read it, never a half-written file.
+    """
+    if key := env("JIEFEN_SECRET_KEY"):
+        return key
+    from jiefen.files import ensure_private_dir
+
+    folder = ensure_private_dir(Path(env("JIEFEN_KEYS_DIR") or VAR_DIR / "keys"))
+    path = folder / "secret_key"
+    if not path.exists():
+        tmp = folder / f"secret_key.{secrets.token_hex(8)}.part"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
 DEBUG = env_bool("JIEFEN_DEBUG", default=False)
 ALLOWED_HOSTS = [
     h for h in env("JIEFEN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
@@ -20,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API docs page from local static files (the CDN page breaks the CSP)
     "django_tasks_db",
     "jiefen.scheduling.ledger.PeriodicLedgerConfig",  # django-tasks-concurrent
     "jiefen.accounts",

@@ -5,8 +5,6 @@
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -92,19 +90,7 @@ class Command(BaseCommand):
             os.environ.setdefault(
                 f"JIEFEN_{name}_RECEIPT_URL", f"http://127.0.0.1:{port}/service/receipts/{path}/"
             )
-        # The same worker a deployment runs: tasks plus the periodic sweeps (`jiefen worker`).
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "jiefen.manage", "worker"], env=os.environ.copy()
-        )
-        self.stdout.write(
-            f"\n任务进程（含定时任务）已启动（pid {worker.pid}）。"
-            f"网站：http://127.0.0.1:{port}/ （Ctrl-C 退出）"
-        )
-        try:
-            # DEBUG is off in the demo: serve the static files (CSS, JS) anyway (--insecure).
-            call_command(
-                "runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True
-            )
-        finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+        # Served as a deployment serves: gunicorn, the task workers and the periodic sweeps
+        # (`jiefen serve`); Ctrl-C stops them all. The SMS gateway simulator lives in this process.
+        self.stdout.write("\n以生产方式启动网站、任务进程和定时任务（jiefen serve）……")
+        call_command("serve", port=port)
