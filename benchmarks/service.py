@@ -125,6 +125,7 @@ def _holiday_years() -> None:
 
 def _make_cases(n: int, start: int, *, staff: dict[str, Any], var_dir: Path) -> dict[int, Borrower]:
     """Bulk-insert `n` filed cases (numbers from `start`); return case id → the borrower's data."""
+    from django.core.files.base import ContentFile
     from django.db import transaction
     from django.utils import timezone
 
@@ -144,9 +145,10 @@ def _make_cases(n: int, start: int, *, staff: dict[str, Any], var_dir: Path) -> 
     from jiefen.docket.models import Filing
     from jiefen.docket.paperwork import COVER_KINDS, FILING
     from jiefen.documents.models import DocumentFormat, RecipientRole, StoredDocument
-    from jiefen.files import write_private
+    from jiefen.documents.storage import document_storage
     from jiefen.privacy import blind_index, contact_index
 
+    storage = document_storage()
     today = timezone.localdate()
     hearing = timezone.make_aware(datetime.combine(today + timedelta(days=45), datetime.min.time()))
     hearing = hearing.replace(hour=9, minute=30)
@@ -248,8 +250,7 @@ def _make_cases(n: int, start: int, *, staff: dict[str, Any], var_dir: Path) -> 
         docs = []
         for i, c, p in zip(numbers, cases, parties, strict=True):
             data = _pdf(f"Notice to respond, case {i}")
-            rel = f"documents/{today:%Y}/{c.pk}/cover-{i}.pdf"
-            write_private(var_dir / rel, data)
+            rel = storage.save(f"documents/{today:%Y}/{c.pk}/cover-{i}.pdf", ContentFile(data))
             docs.append(
                 StoredDocument(
                     case=c,

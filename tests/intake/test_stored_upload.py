@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from jiefen.documents.storage import local_path
 from jiefen.intake.actions import process_batch
 from jiefen.intake.generator import render
 from jiefen.intake.models import Batch
@@ -36,7 +37,7 @@ def test_an_upload_is_encrypted_and_owner_only(
     file.name = "batch.csv"
     assert client.post("/intake/", {"file": file, "court": court.pk}).status_code == 302
     batch = Batch.objects.get()
-    stored = Path(batch.stored_path).read_bytes()
+    stored = local_path(batch.stored_path).read_bytes()
     for row in data:
         assert row["borrower_id"].encode() not in stored
         assert row["borrower_name"].encode() not in stored
@@ -54,7 +55,7 @@ def test_a_changed_stored_upload_fails_the_batch_instead_of_importing(
     batch, _ = create_batch(
         agent.organisation, court, render(rows(n=2, seed=72), "financial_loan"), "b.csv", by=agent
     )
-    path = Path(batch.stored_path)
+    path = local_path(batch.stored_path)
     blob = bytearray(path.read_bytes())
     blob[-1] ^= 1
     path.write_bytes(bytes(blob))

@@ -130,7 +130,7 @@ def issue_document(
             )
             _audit_issue(doc, by)
     except IntegrityError:
-        stored.absolute.unlink(missing_ok=True)  # never recorded: not evidence
+        stored.discard()  # never recorded: not evidence
         if issued_for and _issued(case, kind, party_id, issued_for):
             raise _already(spec.title, name) from None
         raise
@@ -317,7 +317,7 @@ def record_packets(
     for r in rendered:
         if r.cover[2].path not in kept:
             for _, _, f in (r.cover, *r.enclosed):
-                f.absolute.unlink(missing_ok=True)
+                f.discard()
     return [row.pk for row in covers]
 
 

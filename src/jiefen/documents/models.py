@@ -123,7 +123,10 @@ class StoredDocument(models.Model):
 
     @property
     def absolute_path(self) -> Any:
-        return settings.JIEFEN_VAR_DIR / self.path
+        """The file on this machine (local storage backends only; code reads via `storage`)."""
+        from jiefen.documents.storage import local_path
+
+        return local_path(self.path)
 
     @property
     def filename(self) -> str:

@@ -136,7 +136,7 @@ def create_batch(
                 policy=policy,
                 file_sha256=sha256,
                 file_size=len(data),
-                stored_path=str(path),
+                stored_path=path,
                 idempotency_key=key,
             )
             audit(

@@ -4,6 +4,10 @@ A batch file holds every borrower's full ID number and phone; the worker needs t
 (it parses it, and a killed worker resumes from it), so it is kept, but only as
 AES-256-GCM ciphertext under a key derived from the field key, mode 0600 under a 0700 folder.
 A changed file fails to decrypt instead of importing altered rows.
+
+It is kept in the documents storage (`intake/<sha256>.enc`, see documents/storage.py), not on
+the web server's disk: the worker that parses it may run on another machine. Batches stored
+before that keep their absolute path and are read from it.
 """
 
 from __future__ import annotations
@@ -11,24 +15,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
-from django.conf import settings
+from django.core.files.base import ContentFile
 
-from jiefen.files import ensure_private_dir, write_private
+from jiefen.documents.storage import document_storage
 from jiefen.privacy import FILE_MAGIC, decrypt_file, encrypt_file
 
 _PURPOSE = "intake-upload"
 
 
-def storage_dir() -> Path:
-    return ensure_private_dir(Path(settings.JIEFEN_VAR_DIR) / "intake")
+def save(data: bytes, sha256: str) -> str:
+    """Store `data` encrypted as intake/<sha256>.enc; return its storage name.
 
-
-def save(data: bytes, sha256: str) -> Path:
-    """Store `data` encrypted as intake/<sha256>.enc; the same file twice is written once."""
-    path = storage_dir() / f"{sha256}.enc"
-    if not path.exists():
-        write_private(path, encrypt_file(data, _PURPOSE))
-    return path
+    The same file twice is written once; two first uploads at once each get a name.
+    """
+    storage = document_storage()
+    name = f"intake/{sha256}.enc"
+    if storage.exists(name):
+        return name
+    return storage.save(name, ContentFile(encrypt_file(data, _PURPOSE)))
 
 
 class UnreadableUpload(Exception):
@@ -38,7 +42,11 @@ class UnreadableUpload(Exception):
 def load(path: str | Path) -> bytes:
     """The upload's clear bytes (files stored before encryption are read as they are)."""
     try:
-        blob = Path(path).read_bytes()
+        if Path(path).is_absolute():  # stored before uploads went through the storage
+            blob = Path(path).read_bytes()
+        else:
+            with document_storage().open(str(path), "rb") as f:
+                blob = f.read()
     except OSError:
         raise UnreadableUpload("上传文件的存档已丢失，请重新提交") from None
     if not blob.startswith(FILE_MAGIC):

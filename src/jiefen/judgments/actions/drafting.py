@@ -190,7 +190,7 @@ def _draft_chunk(
     except IntegrityError:
         # Another run drafted some of these meanwhile: their files were never recorded.
         for _, _, f in made:
-            f.absolute.unlink(missing_ok=True)
+            f.discard()
         raise TransitionRefused("部分案件已由其他操作生成裁判文书，请刷新后重试") from None
     result.drafted += [j.pk for j in judgments]
 

@@ -191,8 +191,8 @@ def _sign_chunk(
         for j, *_, sealed, word in made:
             if j.pk not in locked:
                 result.refused[j.pk] = f"{case_label(j.case)}：文书已由其他操作签发"
-                sealed.absolute.unlink(missing_ok=True)
-                word.absolute.unlink(missing_ok=True)
+                sealed.discard()
+                word.discard()
         fresh = [m for m in made if m[0].pk in locked]
         docs = StoredDocument.objects.bulk_create(
             [
