@@ -282,17 +282,17 @@ def test_filing_is_set_based(make_enforceable: Callable[..., Case], agent: User)
 
 
 @pytest.mark.slow
-def test_ten_thousand_applications_file_in_seconds(
+def test_thousands_of_applications_file_in_one_submission(
     court: Organisation, bank: Organisation, agent: User, settings: Any
 ) -> None:
-    import time
-
+    """Set-based filing: 2,000 applications numbered in sequence, each with its two measures
+    (its speed is `benchmarks/enforcement.py`'s, never a timed assertion here)."""
     from jiefen.cases.models import CaseParty, IdType, Party, PartyKind, PartyRole
     from jiefen.judgments.models import DecisionKind, DecisionState, Judgment
     from jiefen.privacy import blind_index
 
     officers(court, 20)
-    n = 10_000
+    n = 2_000
     template = enforceable_case(court, bank)
     Case.objects.bulk_create(
         [
@@ -352,18 +352,13 @@ def test_ten_thousand_applications_file_in_seconds(
         ],
         batch_size=1000,
     )
-    started = time.monotonic()
     assert prepare_applications(today=FILED_ON) == n + 1
-    print(f"prepare {n + 1}: {time.monotonic() - started:.1f}s")
     ids = list(Application.objects.values_list("pk", flat=True))
     result = submit_applications(ids, by=agent, on=FILED_ON)
-    elapsed = time.monotonic() - started
     assert len(result.filed) == n + 1 and result.refused == {}
     assert Enforcement.objects.count() == n + 1
     assert Enforcement.objects.order_by("-pk").first().number == f"（2026）渝0105执{n + 1}号"  # type: ignore[union-attr]
     assert Measure.objects.count() == 2 * (n + 1)
-    print(f"prepare+submit {n + 1}: {elapsed:.1f}s")
-    assert elapsed < 60, elapsed  # about 20 s on SQLite in the sandbox
 
 
 def test_documents_are_rendered_after_commit(

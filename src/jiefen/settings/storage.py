@@ -15,7 +15,12 @@ import json
 
 from django.core.exceptions import ImproperlyConfigured
 
-from jiefen.settings.env import env
+from jiefen.files import ensure_private_dir
+from jiefen.settings.env import VAR_DIR, env
+
+# whitenoise serves the static files from here once `jiefen serve` has collected them; the folder
+# exists from the start so a process that never collects them (tests, a worker) is not warned.
+STATIC_ROOT = ensure_private_dir(VAR_DIR / "static")
 
 
 def _document_storage() -> dict[str, object]:
