@@ -23,3 +23,4 @@ bench:
 	$(UV) run --frozen python benchmarks/judgment.py --cases 300
 	$(UV) run --frozen python benchmarks/enforcement.py --cases 10000
 	$(UV) run --frozen python benchmarks/metrics.py --cases 100000
+	$(UV) run --frozen python benchmarks/scale.py --cases 500
