@@ -42,7 +42,9 @@ def _operator_env(root: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("JIEFEN_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+        if not k.startswith("JIEFEN_")
+        # DJANGO_ALLOW_ASYNC_UNSAFE: set in this process for Playwright, never by an operator
+        and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env["JIEFEN_VAR_DIR"] = str(root / "var")
     env["DATABASE_URL"] = f"sqlite:///{root / 'var' / 'jiefen.sqlite3'}"
