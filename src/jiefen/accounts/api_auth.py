@@ -7,19 +7,15 @@
 
 from __future__ import annotations
 
-import math
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBasicAuth, HttpBearer, django_auth
 
 from jiefen.accounts import throttle, tokens
 from jiefen.accounts.backends import locked_message
-from jiefen.accounts.models import LoginAttempt, User
+from jiefen.accounts.models import User
 
 INVALID_TOKEN = "API 令牌无效、已吊销或已过期"
 # Set on the request when a 429 was decided here, so the rate-limit middleware adds Retry-After.
@@ -28,21 +24,6 @@ RETRY_AFTER_ATTR = "jiefen_retry_after"
 
 def too_many(seconds: int) -> str:
     return f"请求过于频繁，请 {seconds} 秒后再试"
-
-
-def address_lock_seconds(ip: str | None) -> int | None:
-    """Seconds until `ip` may try again if it has too many failures in the window, else None."""
-    if not ip:
-        return None
-    window = timedelta(seconds=settings.JIEFEN_LOGIN_LOCKOUT_SECONDS)
-    recent = LoginAttempt.objects.filter(ip=ip, at__gt=timezone.now() - window)
-    limit = settings.JIEFEN_LOGIN_MAX_FAILURES_PER_IP
-    if recent.count() < limit:
-        return None
-    # The address is free again when all but limit-1 of its failures have left the window.
-    times = list(recent.order_by("-at").values_list("at", flat=True)[:limit])
-    free_at = times[-1] + window
-    return max(1, math.ceil((free_at - timezone.now()).total_seconds()))
 
 
 def _refuse(request: HttpRequest, seconds: int) -> HttpError:

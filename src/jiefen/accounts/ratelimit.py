@@ -34,9 +34,9 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from jiefen.accounts.api_auth import RETRY_AFTER_ATTR, address_lock_seconds, too_many
+from jiefen.accounts.api_auth import RETRY_AFTER_ATTR, too_many
 from jiefen.accounts.models import RateCounter
-from jiefen.accounts.throttle import client_ip
+from jiefen.accounts.throttle import address_lock_seconds, client_ip
 
 WINDOW_SECONDS = 60
 API_PREFIX = "/api/"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from jiefen.accounts.models import Organisation, OrganisationKind, User
+from jiefen.accounts.models import ApiToken, Organisation, OrganisationKind, User
 
 
 def courts() -> QuerySet[Organisation]:
@@ -31,3 +31,20 @@ def mediation_organisation(pk: int | None) -> Organisation | None:
 def user(pk: int | None) -> User | None:
     """A user picked in a form (e.g. the mediator to hand a case to); the action checks them."""
     return User.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def organisation_by_code(code: str) -> Organisation | None:
+    return Organisation.objects.filter(code=code).first()
+
+
+def api_tokens(institution: Organisation | None = None) -> QuerySet[ApiToken]:
+    """API tokens (revoked and expired ones too), by institution, newest first."""
+    rows = ApiToken.objects.select_related("institution").order_by(
+        "institution__code", "-created_at"
+    )
+    return rows.filter(institution=institution) if institution is not None else rows
+
+
+def api_tokens_by_prefix(prefix: str) -> list[ApiToken]:
+    """At most two tokens whose prefix starts with `prefix` (two: the prefix is ambiguous)."""
+    return list(ApiToken.objects.filter(prefix__startswith=prefix)[:2]) if prefix else []

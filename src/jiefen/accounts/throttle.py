@@ -13,6 +13,7 @@ This module is the one writer of `LoginAttempt` rows and of the audit records of
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -48,6 +49,21 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def _window() -> timedelta:
     return timedelta(seconds=settings.JIEFEN_LOGIN_LOCKOUT_SECONDS)
+
+
+def address_lock_seconds(ip: str | None) -> int | None:
+    """Seconds until `ip` may try again if it has too many failures in the window, else None."""
+    if not ip:
+        return None
+    window = _window()
+    recent = LoginAttempt.objects.filter(ip=ip, at__gt=timezone.now() - window)
+    limit = settings.JIEFEN_LOGIN_MAX_FAILURES_PER_IP
+    if recent.count() < limit:
+        return None
+    # The address is free again when all but limit-1 of its failures have left the window.
+    times = list(recent.order_by("-at").values_list("at", flat=True)[:limit])
+    free_at = times[-1] + window
+    return max(1, math.ceil((free_at - timezone.now()).total_seconds()))
 
 
 def lockout_message(scope: str) -> str:

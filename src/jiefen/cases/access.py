@@ -642,6 +642,8 @@ DESKS: dict[str, frozenset[str]] = {
     "judgments": frozenset({Role.JUDGE, Role.CLERK, Role.PLATFORM_ADMIN}),
     "enforcement": frozenset({Role.ENFORCEMENT_OFFICER, Role.PLATFORM_ADMIN}),
     "recoveries": frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN}),
+    # The judgment results API (`/api/v1/judgments/…`): the claimant's systems and the centre.
+    "judgment_results": frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN}),
     # Dashboards: the court president (own court), the centre (all), each bank (its own cases).
     "dashboard": frozenset({Role.COURT_PRESIDENT, Role.PLATFORM_ADMIN, Role.BANK_AGENT}),
     "publication": frozenset({Role.CLERK, Role.JUDGE, Role.PLATFORM_ADMIN}),

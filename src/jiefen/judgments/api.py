@@ -14,9 +14,8 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from jiefen.accounts.api_auth import BANK_AUTH
-from jiefen.accounts.models import Role
 from jiefen.api.errors import Text, errors
-from jiefen.cases.access import visible_cases
+from jiefen.cases.access import may_open, visible_cases
 from jiefen.law.errors import LawError
 
 router = Router(tags=["裁判结果"], auth=BANK_AUTH)
@@ -33,7 +32,7 @@ def judgment(request: HttpRequest, case_number: Text) -> dict[str, Any]:
     from jiefen.judgments.rules import show
 
     user = request.user
-    if getattr(user, "role", None) not in (Role.BANK_AGENT, Role.PLATFORM_ADMIN):
+    if not may_open(user, "judgment_results"):
         raise HttpError(404, f"案号{case_number}不存在或无权查看")
     case = visible_cases(user).filter(case_number=case_number).first()
     if case is None:

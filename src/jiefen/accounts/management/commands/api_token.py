@@ -13,8 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from jiefen.accounts import tokens
-from jiefen.accounts.models import ApiToken, Organisation
+from jiefen.accounts import selectors, tokens
+from jiefen.accounts.models import Organisation
 
 
 def _when(value: Any) -> str:
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             self._revoke(options["prefix"])
 
     def _institution(self, code: str) -> Organisation:
-        found = Organisation.objects.filter(code=code).first()
+        found = selectors.organisation_by_code(code)
         if found is None:
             raise CommandError(f"未找到机构：{code}")
         return found
@@ -61,11 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(raw)
 
     def _list(self, code: str | None) -> None:
-        rows = ApiToken.objects.select_related("institution").order_by(
-            "institution__code", "-created_at"
-        )
-        if code:
-            rows = rows.filter(institution=self._institution(code))
+        rows = selectors.api_tokens(self._institution(code) if code else None)
         if not rows:
             self.stdout.write("没有 API 令牌")
             return
@@ -83,7 +79,7 @@ class Command(BaseCommand):
             )
 
     def _revoke(self, prefix: str) -> None:
-        matches = list(ApiToken.objects.filter(prefix__startswith=prefix)[:2]) if prefix else []
+        matches = selectors.api_tokens_by_prefix(prefix)
         if not matches:
             raise CommandError(f"未找到前缀为 {prefix} 的令牌")
         if len(matches) > 1:
