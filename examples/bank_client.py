@@ -130,7 +130,9 @@ def walkthrough(args: argparse.Namespace) -> dict[str, Any]:
     hook = api.call("POST", "/webhooks", json={"url": receiver.url})
     receiver.secret = hook["secret"].encode()
     receiver.registered.set()
-    print(f"webhook {hook['id']} registered: {receiver.url} ({', '.join(hook['events'])})")
+    print(
+        f"webhook {hook['id']} registered: {receiver.url} ({', '.join(hook['events']) or 'all events'})"
+    )
     summary["webhook"] = hook["id"]
 
     data = Path(args.file).read_bytes()
