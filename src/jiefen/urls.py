@@ -18,6 +18,7 @@ urlpatterns = [
     path("stats/", include("jiefen.stats.urls")),
     path("publication/", include("jiefen.publication.urls")),
     path("risk/", include("jiefen.risk.urls")),
+    path("referrals/", include("jiefen.referrals.urls")),
     path("legal-services/", include("jiefen.legal_services.urls")),
     path("", include((service_public, "public"))),
     path("", include("jiefen.web.urls")),

@@ -17,6 +17,9 @@ class OrganisationKind(models.TextChoices):
     MEDIATION_ORG = "mediation_org", "调解组织"
     NOTARY_OFFICE = "notary_office", "公证机构"
     LAW_FIRM = "law_firm", "律师事务所"
+    # Partner agencies of the centre that receive suspected-crime referrals (涉嫌犯罪移送).
+    POLICE = "police", "公安机关"
+    PROCURATORATE = "procuratorate", "人民检察院"
 
 
 class InstitutionKind(models.TextChoices):
@@ -105,6 +108,9 @@ class Role(models.TextChoices):
     DEFENDANT = "defendant", "当事人（被告）"
     LAWYER = "lawyer", "律师（诉讼代理人）"
     COURT_PRESIDENT = "court_president", "院庭长"
+    # Partner agencies' staff: they see only the matters referred to their agency.
+    POLICE_LIAISON = "police_liaison", "经侦联络员"
+    PROSECUTOR = "prosecutor", "检察官"
     PLATFORM_ADMIN = "platform_admin", "平台管理员"
 
 

@@ -649,6 +649,21 @@ DESKS: dict[str, frozenset[str]] = {
     "publication": frozenset({Role.CLERK, Role.JUDGE, Role.PLATFORM_ADMIN}),
     "risk": frozenset({Role.COURT_PRESIDENT, Role.PLATFORM_ADMIN}),
     "legal_services": frozenset({Role.BANK_AGENT, Role.MEDIATOR, Role.PLATFORM_ADMIN}),
+    # Suspected-crime referrals: who puts them, decides them and receives them.
+    "referrals": frozenset(
+        {
+            Role.JUDGE,
+            Role.MEDIATOR,
+            Role.COURT_PRESIDENT,
+            Role.PLATFORM_ADMIN,
+            Role.POLICE_LIAISON,
+            Role.PROSECUTOR,
+        }
+    ),
+    # Fraud intervention tasks: the institution of the borrower and the police liaison.
+    "interventions": frozenset(
+        {Role.BANK_AGENT, Role.POLICE_LIAISON, Role.COURT_PRESIDENT, Role.PLATFORM_ADMIN}
+    ),
 }
 
 
@@ -950,6 +965,46 @@ ABILITIES: dict[str, Ability] = {
         frozenset({Role.MEDIATOR}),
         "The pool lawyer on duty to whom the request was assigned answers it.",
     ),
+    # --- issue 15: referral abilities ---
+    "referrals.open": Ability(
+        "提起涉嫌犯罪移送",
+        frozenset({Role.JUDGE, Role.MEDIATOR, Role.COURT_PRESIDENT, Role.PLATFORM_ADMIN}),
+        "The judge or mediator of the cases, or the court's leadership and the centre acting on "
+        "a warning, put the suspected crime before the judge.",
+    ),
+    "referrals.decide": Ability(
+        "决定移送及民事案件处理",
+        frozenset({Role.JUDGE}),
+        "Dismissal, suspension or going on are judicial decisions (民间借贷规定 Arts. 5-7; "
+        "法释〔1998〕7号 Arts. 10-12): the judge's alone.",
+    ),
+    "referrals.answer": Ability(
+        "答复移送（立案/不立案）",
+        frozenset({Role.POLICE_LIAISON, Role.PROSECUTOR}),
+        "The agency the matter was sent to answers whether it opened a criminal case.",
+    ),
+    "referrals.report_identity": Ability(
+        "报告冒名贷款",
+        frozenset({Role.DEFENDANT, Role.LAWYER, SYSTEM}),
+        "The borrower (on the portal: the system for the borrower it identified) or their lawyer "
+        "says the loan was taken in their name.",
+    ),
+    "referrals.report_contact": Ability(
+        "登记涉诈联系方式",
+        frozenset({Role.POLICE_LIAISON, Role.PLATFORM_ADMIN}),
+        "Numbers and addresses used for fraud come from the police's anti-fraud notices.",
+    ),
+    "referrals.open_intervention": Ability(
+        "生成反诈干预任务",
+        frozenset({Role.COURT_PRESIDENT, Role.PLATFORM_ADMIN, SYSTEM}),
+        "The sweep turns a fraud warning into a task; the centre or the court may add one.",
+    ),
+    "referrals.record_intervention": Ability(
+        "登记干预结果",
+        frozenset({Role.BANK_AGENT, Role.POLICE_LIAISON}),
+        "Whoever was given the task calls the borrower and records the outcome.",
+    ),
+    # --- end referral abilities ---
     "intake.submit_batch": Ability(
         "提交批量数据",
         frozenset({Role.BANK_AGENT, Role.PLATFORM_ADMIN, SYSTEM}),
@@ -1095,3 +1150,9 @@ def visible_deliveries(who: AnyUser) -> QuerySet[Delivery]:
 
 
 # --- end webhooks ---
+
+
+# --- issue 15: referrals ---
+# Written by the referrals stage: visible_referrals, referral_for, visible_interventions,
+# intervention_for, visible_identity_reports, visible_reported_contacts (see the spec).
+# --- end referrals ---

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Value
 from django.utils import timezone
 
 from jiefen.accounts.models import User
 from jiefen.audit.chain import append as audit
 from jiefen.cases.access import NOT_IN_SCOPE, act_refusal, in_scope, role_refusal
 from jiefen.cases.models import Case, CaseEvent
-from jiefen.cases.states import BY_NAME, refusal
+from jiefen.cases.states import BY_NAME, State, refusal, target_of
 
 CHUNK = 900  # below SQLite's bound-parameter limit for `pk IN (...)`
 
@@ -61,13 +62,14 @@ def transition(case: Case, name: str, *, by: User | None, note: str = "", **chan
         if reason:
             raise TransitionRefused(reason)
         from_state = locked.state
-        locked.state = move.target
-        locked.save(update_fields=["state", "updated_at", *changes])
+        locked.state = target_of(locked, move)
+        locked.suspended_from = from_state if locked.state == State.SUSPENDED else ""
+        locked.save(update_fields=["state", "suspended_from", "updated_at", *changes])
         CaseEvent.objects.create(
             case=locked,
             transition=name,
             from_state=from_state,
-            to_state=move.target,
+            to_state=locked.state,
             actor=by,
             note=note,
         )
@@ -78,7 +80,7 @@ def transition(case: Case, name: str, *, by: User | None, note: str = "", **chan
             object_id=locked.pk,
             payload={
                 "from": from_state,
-                "to": str(move.target),
+                "to": str(locked.state),
                 "note": note,
                 **{k: str(v) for k, v in changes.items()},
             },
@@ -137,15 +139,21 @@ def transition_many(
                     ready.append(case)  # type: ignore[arg-type]
             if not ready:
                 continue
-            Case.objects.filter(pk__in=[c.pk for c in ready]).update(
-                state=move.target, updated_at=now
-            )
+            by_target: dict[str, list[int]] = {}
+            for c in ready:
+                by_target.setdefault(target_of(c, move), []).append(c.pk)
+            for target, pks in by_target.items():
+                # A suspension remembers the state it left; any other move forgets it.
+                suspended_from = F("state") if target == State.SUSPENDED else Value("")
+                Case.objects.filter(pk__in=pks).update(
+                    state=target, suspended_from=suspended_from, updated_at=now
+                )
             CaseEvent.objects.bulk_create(
                 CaseEvent(
                     case_id=c.pk,
                     transition=name,
                     from_state=c.state,
-                    to_state=move.target,
+                    to_state=target_of(c, move),
                     actor=by,
                     note=note,
                 )
@@ -162,7 +170,7 @@ def transition_many(
                     "job": job,
                     **ids_digest(result.moved),
                     "refused": len(result.refused),
-                    "to": str(move.target),
+                    "to": "suspended_from" if move.returns else str(move.target),
                     "note": note,
                 },
             )

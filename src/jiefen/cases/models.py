@@ -234,6 +234,9 @@ class Case(models.Model):
         verbose_name="公证机构",
     )
 
+    # The state a suspension (中止调解 / 中止诉讼 / 中止执行) left; `resume` returns the case to it.
+    suspended_from = models.CharField("中止前状态", max_length=32, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -44,6 +44,10 @@ class State(models.TextChoices):
     IN_ENFORCEMENT = "in_enforcement", "执行中"
     TERMINATED_FOR_NOW = "terminated_for_now", "终结本次执行"
     WITHDRAWN = "withdrawn", "已撤诉"
+    # Suspected crime (涉嫌犯罪移送, jiefen.referrals): stopped while the police examine it, or
+    # dismissed because the claim itself rests on the suspected crime.
+    SUSPENDED = "suspended", "已中止"
+    DISMISSED = "dismissed", "已驳回起诉"
     CLOSED = "closed", "已结案"
 
 
@@ -70,6 +74,20 @@ def _has_notary(case: Case) -> str | None:
     return None if case.notary_office_id else "尚未选择公证机构"
 
 
+_LITIGATING_STATES = (State.FILED, State.SERVED, State.HEARING_SCHEDULED, State.HEARD)
+
+
+def _was_suspended(case: Case) -> str | None:
+    return None if case.suspended_from else "案件没有记录中止前的状态，不能恢复"
+
+
+def _dismissable(case: Case) -> str | None:
+    """A suspended case may be dismissed only if it was suspended in litigation (a filed case)."""
+    if case.state == State.SUSPENDED and case.suspended_from not in _LITIGATING_STATES:
+        return "案件尚未立案或处于执行阶段，不能裁定驳回起诉"
+    return None
+
+
 # No signed-in user: a periodic sweep, a worker, or the borrower portal acting for a borrower it
 # identified by case code and one-time code. Only moves listing it may happen with `by=None`.
 SYSTEM = "system"
@@ -93,6 +111,9 @@ class Transition:
     guard: Guard = _always
     requires: Guard = _always
     actors: frozenset[str] = frozenset()
+    # True for `resume`: the case goes back to the state it was suspended from
+    # (`Case.suspended_from`), and `target` is only what the table shows.
+    returns: bool = False
 
 
 # The claimant's side submits and screens its batches; the intake worker screens API batches.
@@ -337,6 +358,57 @@ TRANSITIONS: tuple[Transition, ...] = (
         "(办法 Art. 15).",
         actors=_JUDGE,
     ),
+    # Suspected crime (jiefen.referrals; docs/referrals.md). The judge decides on the referral;
+    # the stages' other cases of the referral follow as consequences made by the system.
+    Transition(
+        "suspend_mediation",
+        "中止调解",
+        (State.SCREENING, State.IN_MEDIATION, State.AWAITING_FILING),
+        State.SUSPENDED,
+        "A claim suspected to rest on a crime is neither mediated nor filed while the police "
+        "examine the referred clues (民间借贷规定 Art. 5; 法释〔1998〕7号 Art. 11).",
+        actors=frozenset({Role.MEDIATOR, Role.JUDGE, SYSTEM}),
+    ),
+    Transition(
+        "suspend_litigation",
+        "中止诉讼",
+        _LITIGATING_STATES,
+        State.SUSPENDED,
+        "The case must wait for the criminal case it depends on (民诉法 Art. 153(1)(五); "
+        "民间借贷规定 Art. 7).",
+        actors=_JUDGE | {SYSTEM},
+    ),
+    Transition(
+        "suspend_enforcement",
+        "中止执行",
+        (State.IN_ENFORCEMENT, State.TERMINATED_FOR_NOW),
+        State.SUSPENDED,
+        "Enforcement of a title resting on a suspected crime stops while it is examined "
+        "(民诉法 Art. 267(五); 法释〔1998〕7号 Art. 12).",
+        actors=frozenset({Role.ENFORCEMENT_OFFICER, Role.JUDGE, SYSTEM}),
+    ),
+    Transition(
+        "resume",
+        "恢复",
+        (State.SUSPENDED,),
+        State.SUSPENDED,
+        "The cause of the suspension is gone (the police declined to file, or the criminal case "
+        "ended): mediation, litigation or enforcement resumes where it stopped (民诉法 Arts. "
+        "153 para. 2, 267 para. 2).",
+        _was_suspended,
+        actors=frozenset({Role.JUDGE, Role.MEDIATOR, Role.ENFORCEMENT_OFFICER, SYSTEM}),
+        returns=True,
+    ),
+    Transition(
+        "dismiss_suit",
+        "裁定驳回起诉",
+        (*_LITIGATING_STATES, State.SUSPENDED),
+        State.DISMISSED,
+        "The claim itself rests on a suspected crime: the suit is dismissed and the clues go "
+        "to the police (民间借贷规定 Art. 5; 法释〔1998〕7号 Arts. 11-12); the fee is refunded.",
+        _dismissable,
+        actors=_JUDGE,
+    ),
     Transition(
         "apply_enforcement",
         "申请执行",
@@ -472,6 +544,11 @@ def offer_refusal(case: Case, transition: Transition) -> str | None:
     if case.state not in transition.sources:
         return f"案件当前状态为「{State(case.state).label}」，不能「{transition.label}」"
     return transition.guard(case)
+
+
+def target_of(case: Case, transition: Transition) -> str:
+    """Where the move takes `case`: its target, or for `resume` the state it was suspended from."""
+    return case.suspended_from if transition.returns else transition.target
 
 
 def refusal(case: Case, transition: Transition) -> str | None:

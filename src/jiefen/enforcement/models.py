@@ -83,6 +83,8 @@ class EnforcementState(models.TextChoices):
     PERFORMED = "performed", "执行完毕"
     TERMINATED_FOR_NOW = "terminated_for_now", "终结本次执行程序"
     RESUMED = "resumed", "已恢复执行"
+    # Stopped for a suspected crime (涉嫌犯罪移送; 民诉法 Art. 267): no measure, no payment out.
+    SUSPENDED = "suspended", "中止执行"
 
 
 class Enforcement(models.Model):
@@ -137,6 +139,8 @@ class Enforcement(models.Model):
     first_payment_on = models.DateField("首笔执行款到账日", null=True, blank=True)
 
     closed_on = models.DateField("结案日期", null=True, blank=True)
+    # The state a suspension (中止执行) left: resuming returns to it.
+    suspended_from = models.CharField("中止前状态", max_length=20, blank=True)
     # After 终本: the online inquiry runs again every 6 months for 5 years.
     next_inquiry_on = models.DateField("下次财产复查日", null=True, blank=True)
     reinquiry_until = models.DateField("财产复查截止日", null=True, blank=True)

@@ -92,6 +92,13 @@ class WarningKind(models.TextChoices):
     PROFESSIONAL_LENDER = "professional_lender", "职业放贷人"
     CONTACT_CLUSTER = "contact_cluster", "关联借款人团伙"
     QUASI_FINANCIAL = "quasi_financial", "类金融企业"
+    # Signals of suspected crime in the platform's own loans (jiefen.risk.crime; docs/risk.md).
+    WITHHELD_INTEREST = "withheld_interest", "预扣利息（砍头息）"
+    EFFECTIVE_RATE = "effective_rate", "实际利率畸高"
+    SERIAL_LOANS = "serial_loans", "转单平账"
+    # Fraud early warning about a borrower (jiefen.risk.fraud): they become intervention tasks.
+    IDENTITY_MISUSE = "identity_misuse", "冒名贷款"
+    FRAUD_CONTACT = "fraud_contact", "涉诈关联联系方式"
 
 
 class WarningState(models.TextChoices):

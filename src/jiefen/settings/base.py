@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "jiefen.risk",
     "jiefen.legal_services",
     "jiefen.webhooks",
+    "jiefen.referrals",
     "jiefen.operations",
     "jiefen.web",
     "jiefen.demo",
