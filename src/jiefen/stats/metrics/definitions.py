@@ -30,8 +30,9 @@ NONE_KEY = "none"
 NONE_LABEL = "未分配"
 
 CHANNELS: tuple[str, ...] = tuple(c.value for c in Channel)
-# A first-instance case is closed (审结) by judgment, in-court mediation or withdrawal.
-CLOSING = ("pronounce_judgment", "mediate_in_court", "withdraw")
+# A first-instance case is closed (审结) by judgment, in-court mediation, withdrawal or a ruling
+# dismissing the suit (a claim resting on a suspected crime, jiefen.referrals).
+CLOSING = ("pronounce_judgment", "mediate_in_court", "withdraw", "dismiss_suit")
 # Mediation outcomes that are a success (an agreement, whatever title it later became).
 MEDIATION_SUCCESS: tuple[str, ...] = (
     Outcome.AGREED,
