@@ -120,10 +120,39 @@ def _mediation(request: HttpRequest) -> MediationCase:
     ).get(pk=pk)
 
 
+def _report_identity(request: HttpRequest, m: MediationCase) -> HttpResponse:
+    """「本笔借款不是我办理的？」: the identified borrower reports a loan taken in their name
+    (冒名贷款); the portal acts for them as the system (ability referrals.report_identity)."""
+    from jiefen.referrals.actions.reports import report_identity_misuse
+    from jiefen.referrals.models import ReportSource
+
+    party = m.case.defendants[0].party
+    try:
+        report_identity_misuse(
+            m.case,
+            party,
+            source=ReportSource.PORTAL,
+            statement=request.POST.get("statement", "")[:4000],
+            by=None,
+        )
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            "已收到您的报告。我们将核查这笔借款是否系他人冒用您的身份办理，相关机构可能与您电话"
+            "联系。任何人要求您缴纳“解冻费”“征信修复费”或提供验证码，都是诈骗，"
+            "请拨打110或96110。",
+        )
+    return redirect("mediation:portal_case")
+
+
 def case_page(request: HttpRequest) -> HttpResponse:
     if not request.session.get(SESSION_CASE):
         return redirect("mediation:portal")
     m = _mediation(request)
+    if request.method == "POST" and request.POST.get("action") == "report_identity":
+        return _report_identity(request, m)
     case = m.case
     rows = complaint_elements(case)
     offer = current_offer(m)
@@ -165,6 +194,9 @@ def case_page(request: HttpRequest) -> HttpResponse:
                 in ("loan_amount", "rates", "repaid", "overdue", "card_terms", "collection")
             ],
             "default_due": date.today() + timedelta(days=10),
+            "identity_report": case.identity_reports.filter(
+                party_id=case.defendants[0].party_id if case.defendants else 0
+            ).first(),
             "open_for_answers": m.outcome == "pending"
             and agreement is None
             and case.state == "in_mediation",

@@ -1,5 +1,7 @@
 """Background work of the risk stage: the daily sweep that runs the warning rules for the day of
-its scheduler slot (`jiefen.scheduling.schedule`). Idempotent: a re-run changes nothing."""
+its scheduler slot (`jiefen.scheduling.schedule`), then gives each new fraud warning to its
+institution as an intervention task (`jiefen.referrals.actions.interventions`). Idempotent: a
+re-run changes nothing."""
 
 from __future__ import annotations
 
@@ -10,8 +12,16 @@ from jiefen.scheduling.slots import slot_date
 
 @task()
 def detect_warnings_task(timestamp: int | None = None) -> dict[str, int]:
-    """Warnings raised or refreshed for the slot's day."""
+    """Warnings raised or refreshed for the slot's day, and the intervention tasks opened."""
+    from jiefen.referrals.actions.interventions import open_interventions
     from jiefen.risk.actions import detect_warnings
 
-    result = detect_warnings(by=None, as_of=slot_date(timestamp))
-    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+    day = slot_date(timestamp)
+    result = detect_warnings(by=None, as_of=day)
+    opened = open_interventions(by=None, as_of=day)
+    return {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "interventions": opened,
+    }

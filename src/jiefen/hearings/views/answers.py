@@ -35,6 +35,8 @@ from jiefen.hearings.actions.answers import (
     save_answer,
 )
 from jiefen.hearings.models import Answer, AnswerPosition
+from jiefen.referrals.actions.reports import report_identity_misuse
+from jiefen.referrals.models import IdentityReport, ReportSource
 
 
 @login_required
@@ -137,6 +139,9 @@ def _page(
         .filter(case=case, party=party)
         .select_related("lawyer"),
         "back": "hearings:answers_lawyer" if access.is_lawyer(user) else "hearings:answers_index",
+        "identity_report": IdentityReport.objects.filter(case=case, party=party).first(),
+        "identity_ticked": bool((form or {}).get("identity_misuse")),
+        "identity_statement": (form or {}).get("identity_statement", ""),
     }
     return render(request, "hearings/answers_case.html", context, status=status)
 
@@ -146,7 +151,9 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     """The answer of one case: a form until submitted, then the read-only answer and its PDF.
 
     POST `action=draft` saves, `action=submit` submits (民诉法 Art. 128); files named
-    `file-<key>` are attached to that element first, so the PDF lists them.
+    `file-<key>` are attached to that element first, so the PDF lists them. A ticked
+    `identity_misuse` with its `identity_statement` also reports a loan taken in the party's
+    name (冒名贷款, `jiefen.referrals.actions.reports`).
     """
     user = access.answering_user(request.user)
     case, party = access.answering_party(user, case_id)
@@ -164,6 +171,17 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
         if position or reason:
             items[e.key] = (position, reason)
     submit = request.POST.get("action") == "submit"
+    # 冒名贷款: the party says the loan was taken in their name; the statement is required.
+    identity = request.POST.get("identity_misuse") == "on"
+    statement = request.POST.get("identity_statement", "").strip()[:2000]
+    if identity:
+        form.update(identity_misuse="on", identity_statement=statement)
+        if not statement:
+            error = AnswerRefused(
+                f"{case.case_number}：「情况说明」：请填写借款不是您本人办理的情况",
+                key="identity",
+            )
+            return _page(request, user, case, party, form=form, error=error, status=422)
     try:
         answer = save_answer(case, party, items, by=user, submit=False)
         for name, upload in request.FILES.items():
@@ -171,6 +189,14 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
                 attach_evidence(answer, name.removeprefix("file-"), upload, by=user)
         if submit:
             save_answer(case, party, items, by=user, submit=True)
+        if identity:
+            report_identity_misuse(
+                case, party, source=ReportSource.ANSWER, statement=statement, by=user
+            )
+            messages.info(
+                request,
+                f"{case.case_number}：已收到您关于冒名贷款的报告，本院将核查并通知相关机构。",
+            )
     except AnswerRefused as exc:
         return _page(request, user, case, party, form=form, error=exc, status=422)
     except TransitionRefused as exc:

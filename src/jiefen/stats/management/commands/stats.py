@@ -1,7 +1,8 @@
 """`jiefen stats --json`: one JSON object with the platform's numbers, a section per stage.
 
 `"metrics"` holds the fixed-definition figures of `jiefen.stats.metrics.compute` (all time, or
-the period of `--period 2026 | 2026-Q4 | 2026-11`); `"risk"` the early-warning counts.
+the period of `--period 2026 | 2026-Q4 | 2026-11`); `"risk"` the early-warning counts;
+`"referrals"` the suspected-crime referrals and fraud interventions.
 """
 
 import json
@@ -37,6 +38,9 @@ def collect(period: Period | None = None) -> dict[str, Any]:
     from jiefen.risk.selectors import stats_section as risk_stats
 
     numbers["risk"] = risk_stats()
+    from jiefen.referrals.selectors import stats_section as referrals_stats
+
+    numbers["referrals"] = referrals_stats()
     return numbers
 
 
