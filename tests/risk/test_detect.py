@@ -146,7 +146,12 @@ def test_who_sees_which_warning(
 
 def test_the_task_and_the_stats_section(lender: Organisation) -> None:
     slot = int(datetime(2026, 11, 29, 18, 0, tzinfo=UTC).timestamp())  # 02:00 in Chongqing
-    assert detect_warnings_task.call(slot) == {"created": 2, "updated": 0, "unchanged": 0}
+    assert detect_warnings_task.call(slot) == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "interventions": 0,
+    }
     assert Warning.objects.get(kind=WarningKind.CAP_EXCEEDANCE).opened_on == AS_OF
     assert selectors.stats_section() == {
         "warnings": 2,
@@ -157,5 +162,10 @@ def test_the_task_and_the_stats_section(lender: Organisation) -> None:
             "professional_lender": 1,
             "contact_cluster": 0,
             "quasi_financial": 0,
+            "withheld_interest": 0,
+            "effective_rate": 0,
+            "serial_loans": 0,
+            "identity_misuse": 0,
+            "fraud_contact": 0,
         },
     }

@@ -235,7 +235,9 @@ class Case(models.Model):
     )
 
     # The state a suspension (中止调解 / 中止诉讼 / 中止执行) left; `resume` returns the case to it.
-    suspended_from = models.CharField("中止前状态", max_length=32, blank=True)
+    suspended_from = models.CharField(
+        "中止前状态", max_length=32, blank=True, default="", db_default=""
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -140,7 +140,9 @@ class Enforcement(models.Model):
 
     closed_on = models.DateField("结案日期", null=True, blank=True)
     # The state a suspension (中止执行) left: resuming returns to it.
-    suspended_from = models.CharField("中止前状态", max_length=20, blank=True)
+    suspended_from = models.CharField(
+        "中止前状态", max_length=20, blank=True, default="", db_default=""
+    )
     # After 终本: the online inquiry runs again every 6 months for 5 years.
     next_inquiry_on = models.DateField("下次财产复查日", null=True, blank=True)
     reinquiry_until = models.DateField("财产复查截止日", null=True, blank=True)

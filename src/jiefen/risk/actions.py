@@ -3,7 +3,7 @@
 - `import_feed_csv(data, by=)` / `import_feed_records(records, by=)`: store the good records of
   a feed (ability risk.import_feed); a record already stored (same source and external id) is
   left as it is, so importing a file twice changes nothing. Bad rows are reported, not stored.
-- `detect_warnings(by=, as_of=)`: run the five rules (ability risk.detect) and raise or update
+- `detect_warnings(by=, as_of=)`: run every rule of `rules.RULES` (ability risk.detect) and raise or update
   one warning per subject (the fingerprint). Running it twice changes nothing; a closed warning
   is reopened only when its score rises above the score it was closed with.
 - `assign`, `handle`, `close` (ability risk.handle): the handling of a warning by the court's

@@ -1,5 +1,5 @@
-"""The five warning rules. Each takes the day it judges (`as_of`), reads the data in a few
-set-based queries and returns `Finding`s: a subject, a score, the signals measured against
+"""The warning rules: 1-4 here, 5 in `firms.py`, 6-8 in `crime.py`, 9-10 in `fraud.py`; `RULES`
+lists them all. Each takes the day it judges (`as_of`), reads the data in a few set-based queries and returns `Finding`s: a subject, a score, the signals measured against
 their thresholds, one sentence saying why, and the cases behind it. docs/risk.md states every
 formula; the thresholds are the constants below.
 
@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from jiefen.accounts.models import InstitutionKind, Organisation
 from jiefen.cases.models import Case, CaseParty, Contact, Party, PartyRole
 from jiefen.privacy import mask_phone
-from jiefen.risk import firms
+from jiefen.risk import crime, firms, fraud
 from jiefen.risk.dates import received
 from jiefen.risk.districts import district_name
 from jiefen.risk.finding import Finding, signal
@@ -362,6 +362,11 @@ RULES: dict[str, Callable[[date], list[Finding]]] = {
     WarningKind.PROFESSIONAL_LENDER: professional_lender,
     WarningKind.CONTACT_CLUSTER: contact_cluster,
     WarningKind.QUASI_FINANCIAL: firms.quasi_financial,
+    WarningKind.WITHHELD_INTEREST: crime.withheld_interest,
+    WarningKind.EFFECTIVE_RATE: crime.effective_rate,
+    WarningKind.SERIAL_LOANS: crime.serial_loans,
+    WarningKind.IDENTITY_MISUSE: fraud.identity_misuse,
+    WarningKind.FRAUD_CONTACT: fraud.fraud_contact,
 }
 
 # The score of each kind, in one line, for the warning page.
@@ -371,6 +376,11 @@ SCORE_FORMULAS: dict[str, str] = {
     WarningKind.PROFESSIONAL_LENDER: "风险分 = 近两年起诉的不同借款人数",
     WarningKind.CONTACT_CLUSTER: "风险分 = 关联当事人数 + 2 × 共用手机号数",
     WarningKind.QUASI_FINANCIAL: "风险分 = 10 × 行政处罚次数 + 3 × 投诉次数 + 2 × 涉诉案件数（近12个月）",
+    WarningKind.WITHHELD_INTEREST: "风险分 = 预扣利息案件数 + 100 × 平均预扣比例（四舍五入取整）",
+    WarningKind.EFFECTIVE_RATE: "风险分 = 实际利率畸高案件数 + 实际年利率超过法定上限的平均百分点数（四舍五入取整）",
+    WarningKind.SERIAL_LOANS: "风险分 = 10 × 首尾相接的借款笔数",
+    WarningKind.IDENTITY_MISUSE: "风险分 = 10 × 报告冒名贷款的案件数",
+    WarningKind.FRAUD_CONTACT: "风险分 = 10 × 与涉诈通报相同的联系方式数 + 5 × 与冒名贷款案件相同的联系方式数",
 }
 
 

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='suspended_from',
-            field=models.CharField(blank=True, max_length=32, verbose_name='中止前状态'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=32, verbose_name='中止前状态'),
         ),
         migrations.AlterField(
             model_name='case',
