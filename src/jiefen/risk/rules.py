@@ -1,7 +1,8 @@
 """The warning rules: 1-4 here, 5 in `firms.py`, 6-8 in `crime.py`, 9-10 in `fraud.py`; `RULES`
-lists them all. Each takes the day it judges (`as_of`), reads the data in a few set-based queries and returns `Finding`s: a subject, a score, the signals measured against
-their thresholds, one sentence saying why, and the cases behind it. docs/risk.md states every
-formula; the thresholds are the constants below.
+lists them all. Each takes the day it judges (`as_of`), reads the data in a few set-based queries
+and returns `Finding`s: a subject, a score, the signals measured against their thresholds, one
+sentence saying why, and the cases behind it. docs/risk.md states every formula; the thresholds
+are the constants of each module.
 
 A case counts as received on the local date of `Case.created_at` (as the statistics do); a
 window "of N days to as_of" is the N days ending on as_of, both ends included.
