@@ -174,7 +174,8 @@ def test_letter_is_sealed_and_lists_every_case(
         "移送函",
         "渝0105法移〔2026〕1号",
         "重庆市公安局江北区分局：",
-        "原告重庆速融商贸有限公司诉被告王小明等3件金融借款合同纠纷案件",
+        # An unlicensed lender's loans are private lending, whatever the batch called them.
+        "原告重庆速融商贸有限公司诉被告王小明等3件民间借贷纠纷案件",
         "涉嫌“套路贷”诈骗、非法放贷犯罪",
         "未取得放贷资格",
         "预扣利息（砍头息）：经本院测算，3件案件存在该情形",
@@ -445,3 +446,18 @@ def test_a_tampered_file_makes_the_bundle_fail(
     path.write_bytes(path.read_bytes().replace(b"%%EOF", b"%%EOF\n% altered"))
     with pytest.raises(TamperedFile):
         evidence_bundle(referral, judge)
+
+
+def test_a_licensed_lenders_loan_is_ruled_without_the_private_lending_provisions(
+    filed_case: Callable[..., Case], bank: Organisation, police: Organisation, judge: User
+) -> None:
+    """A bank's loan is not private lending (民间借贷规定 Art. 1): the dismissal names the
+    financial-loan dispute and rests on 法释〔1998〕7号 Art. 11 and 民诉法 Art. 157 alone."""
+    case = filed_case(institution=bank, series=None)
+    referral = refer([case], police, judge)
+    (doc,) = issue_rulings(referral, [case.pk], "dismissal", by=judge, on=date(2026, 11, 20))
+    text = pdf_text(doc)
+    assert f"原告{bank.name}与被告" in text and "金融借款合同纠纷一案" in text
+    assert "《最高人民法院关于在审理经济纠纷案件中涉及经济犯罪嫌疑若干问题的规定》第十一条" in text
+    assert "《中华人民共和国民事诉讼法》第一百五十七条第一款第三项" in text
+    assert "民间借贷" not in text

@@ -246,7 +246,7 @@ def _subject(cases: list[Case]) -> str:
     """原告A诉被告B等3件金融借款合同纠纷案件 (或：A与B…), as the opening of the letter names them."""
     claimants = _names(c.institution.name for c in cases)
     first = _defendants(cases[0])
-    kinds = _names(c.get_case_type_display() for c in cases)
+    kinds = _names(rules.dispute_name(c) for c in cases)
     litigating = all(c.case_number for c in cases)
     head = f"原告{claimants}诉被告" if litigating else f"{claimants}与"
     if len(cases) == 1:
@@ -285,7 +285,8 @@ def _decision_paragraph(referral: Referral, agency: str) -> str:
     n_pre = stages[rules.PRE_FILING]
     n_enf = stages[rules.ENFORCEMENT]
     outcome = referral.outcome
-    basis = rules.outcome_basis(outcome)
+    private = any(rules.is_private_lending(c) for c in _cases(referral))
+    basis = rules.outcome_basis(outcome, private_lending=private)
     parts: list[str] = []
     if outcome == Outcome.DISMISS:
         if n_lit:
@@ -426,7 +427,7 @@ def _origin(case: Case, data: Mapping[str, Any], referral: Referral) -> list[str
     debtors = _names(_defendants(case))
     procedure = f"，依法适用{data['procedure']}进行审理" if data["procedure"] else ""
     paras = [
-        f"原告{claimant}与被告{debtors}{data['case_type']}一案，本院于{data['filed_on']}立案"
+        f"原告{claimant}与被告{debtors}{rules.dispute_name(case)}一案，本院于{data['filed_on']}立案"
         f"{procedure}。原告{claimant}向本院提出诉讼请求：判令被告{debtors}偿还"
         f"{_claim_phrase(case)}。"
     ]
@@ -464,7 +465,10 @@ def _dismissal(case: Case, referral: Referral, data: Mapping[str, Any]) -> dict[
     fee = case.acceptance_fee if case.acceptance_fee is not None else Decimal("0")
     agency = referral.agency.name
     after_filing = referral.answer == Answer.ACCEPTED
-    basis = rules.DISMISSAL_AFTER_FILING if after_filing else rules.outcome_basis(Outcome.DISMISS)
+    basis = rules.for_loans(
+        rules.DISMISSAL_AFTER_FILING if after_filing else rules.OUTCOME_BASIS[Outcome.DISMISS],
+        private_lending=rules.is_private_lending(case),
+    )
     reasoning = (
         f"本院认为，原告的起诉所依据的借贷行为本身涉嫌{suspected_offences(referral)}犯罪，本案不属于"
         f"民事纠纷案件，依法应当驳回起诉，并将涉嫌犯罪的线索、材料移送{agency}。依照{basis.text}"
@@ -488,7 +492,7 @@ def _dismissal(case: Case, referral: Referral, data: Mapping[str, Any]) -> dict[
 
 
 def _suspension(case: Case, referral: Referral, data: Mapping[str, Any]) -> dict[str, Any]:
-    basis = rules.outcome_basis(Outcome.SUSPEND)
+    basis = rules.outcome_basis(Outcome.SUSPEND, private_lending=rules.is_private_lending(case))
     reasoning = (
         f"本院已将涉嫌犯罪的线索、材料移送{referral.agency.name}。本院认为，本案的基本事实须以相关"
         f"刑事案件的处理结果为依据，而该刑事案件尚未处理完毕，本案应当中止诉讼。依照{basis.text}"

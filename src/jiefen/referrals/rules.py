@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jiefen.cases.models import Case
 from jiefen.cases.states import BY_NAME, State
 from jiefen.referrals.models import Answer, Outcome
 
@@ -123,7 +124,7 @@ MEDIATION_SUSPENSION = Basis(
 # Enforcement of the same cases stops (a ruling of the enforcement court).
 ENFORCEMENT_SUSPENSION = Basis(
     "中止执行",
-    (f"{CIVIL_PROCEDURE}第二百六十七条第一款第五项", f"{ECONOMIC_CRIME}第十二条"),
+    (f"{CIVIL_PROCEDURE}第二百六十七条第一款第五项",),
     "执行依据所涉借贷行为涉嫌犯罪：裁定中止执行，不再采取执行措施、不发放执行款。",
 )
 
@@ -171,6 +172,35 @@ RESUMPTION = Basis(
 )
 
 
-def outcome_basis(outcome: str) -> Basis:
-    """The basis of a decision `Outcome` (KeyError for an unknown one)."""
-    return OUTCOME_BASIS[outcome]
+def outcome_basis(outcome: str, *, private_lending: bool = True) -> Basis:
+    """The basis of a decision `Outcome` (KeyError for an unknown one), for private lending or,
+    with `private_lending=False`, for a licensed lender's loan (see `for_loans`)."""
+    return for_loans(OUTCOME_BASIS[outcome], private_lending=private_lending)
+
+
+# --- private lending or a licensed lender's loan ---------------------------------------------
+
+
+def is_private_lending(case: Case) -> bool:
+    """Whether the loan is private lending (民间借贷规定 Art. 1): lending by anyone but a financial
+    institution licensed to lend. A claimant without a lending licence makes its loans private
+    lending whatever the batch called them, and the court names the dispute by the relation."""
+    from jiefen.risk.rules import LICENSED_KINDS
+
+    return case.case_type != "credit_card" and (
+        case.institution.institution_kind not in LICENSED_KINDS
+    )
+
+
+def dispute_name(case: Case) -> str:
+    """The cause of action a ruling names: 民间借贷纠纷 for private lending, else the case type."""
+    return "民间借贷纠纷" if is_private_lending(case) else case.get_case_type_display()
+
+
+def for_loans(basis: Basis, *, private_lending: bool) -> Basis:
+    """`basis` without the private-lending provisions when the loan is a licensed lender's:
+    there the SPC provisions on economic disputes and the civil procedure law alone apply."""
+    if private_lending:
+        return basis
+    kept = tuple(c for c in basis.citations if not c.startswith(PRIVATE_LENDING))
+    return Basis(basis.label, kept, basis.meaning)
