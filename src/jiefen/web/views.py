@@ -2,8 +2,9 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from jiefen.accounts.models import Role
 from jiefen.cases.access import case_for
 from jiefen.cases.elements import SECTION_TITLES, complaint_elements
 from jiefen.cases.selectors import counts_by_state, work_list
@@ -15,6 +16,9 @@ from jiefen.service.selectors import case_services
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    # Partner agencies' staff have no case work of their own: their desk is what was referred.
+    if getattr(user, "role", "") in (Role.POLICE_LIAISON, Role.PROSECUTOR):
+        return redirect("referrals:list")
     return render(
         request,
         "web/home.html",
