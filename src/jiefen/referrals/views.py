@@ -355,6 +355,11 @@ def _detail_page(
         and access.may_answer_referral(user, referral),
         "dismiss": _may_dismiss(user, referral),
     }
+    # The provisions the page cites: those of private lending only for an unlicensed lender.
+    private = any(
+        rules.is_private_lending(link.case)
+        for link in referral.referral_cases.select_related("case__institution")
+    )
     # A refusal whose form is gone (the step was taken meanwhile) shows at the top of the page.
     if not shown.get(error_form, False):
         error_form = ""
@@ -374,12 +379,18 @@ def _detail_page(
             "may_answer": shown["answer"],
             "may_dismiss": shown["dismiss"],
             "bases": [
-                (value, label, rules.OUTCOME_BASIS[value])
+                (value, label, rules.outcome_basis(value, private_lending=private))
                 for value, label in referral._meta.get_field("outcome").choices or []
             ],
-            "answer_bases": rules.ANSWER_BASIS,
-            "dismissal_basis": rules.DISMISSAL_AFTER_FILING,
-            "outcome_basis": rules.OUTCOME_BASIS.get(referral.outcome),
+            "answer_bases": {
+                k: rules.for_loans(v, private_lending=private)
+                for k, v in rules.ANSWER_BASIS.items()
+            },
+            "dismissal_basis": rules.for_loans(
+                rules.DISMISSAL_AFTER_FILING, private_lending=private
+            ),
+            "outcome_basis": referral.outcome
+            and rules.outcome_basis(referral.outcome, private_lending=private),
             "decide_form": decide_form or DecideForm(),
             "answer_form": answer_form or AnswerForm(),
             "dismiss_form": dismiss_form or DismissForm(),
