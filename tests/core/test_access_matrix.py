@@ -8,6 +8,12 @@ wrong method), a signed-out visitor the login page or 401, and no response — a
 without parameters (home, lists, payments) — contains anything that identifies the other
 tenant's cases: case number, contract number, party name, amount. Nothing of the other tenant
 changes, and no download is recorded.
+
+The home tenant has a user of every role, the partner agencies' staff included (a police liaison
+and a prosecutor of the home district); the other tenant has a referral sent to another police
+agency, one still under the judge's review, a fraud warning about another bank's borrower and
+that bank's intervention task (issue 15). Query parameters that name an object (the referral
+form's `?case=`, `?series=`, `?warning=`) are filled the same way.
 """
 
 from __future__ import annotations
@@ -49,6 +55,14 @@ from jiefen.legal_services.models import LegalRequest, RequestKind
 from jiefen.mediation import actions
 from jiefen.mediation.models import MediationCase, Offer, Signature, SignerRole
 from jiefen.publication.models import Publication
+from jiefen.referrals.models import (
+    Intervention,
+    Outcome,
+    Referral,
+    ReferralCase,
+    ReferralState,
+    Source,
+)
 from jiefen.risk.models import Warning as RiskWarning
 from jiefen.risk.models import WarningKind
 from jiefen.service.models import Channel, Service, ServiceAttempt, ServiceJob, ServiceReceipt
@@ -65,6 +79,11 @@ PLAIN_PARAMS = {
     "token": ["wrong-token-000000000000"],
 }
 
+# Query parameters that name an object, per URL name: {url name: {query key: object param}}.
+QUERY_PARAMS = {
+    "referrals:new": {"case": "case_id", "series": "series_id", "warning": "warning_id"},
+}
+
 # Namespaces outside the matrix, with the reason (checked separately below).
 OUTSIDE = {"admin": "Django admin: staff accounts only (is_staff), see test_admin_is_closed"}
 
@@ -75,6 +94,11 @@ FOREIGN_FILE = "foreign-batch-7731.csv"
 FOREIGN_ENFORCEMENT = "（2026）渝0106执77号"
 FOREIGN_REQUEST = "外地银行专属合规咨询"
 FOREIGN_WARNING = "外地银行专属激增预警"
+FOREIGN_REFERRAL = "渝0106法移〔2026〕77号"
+FOREIGN_STATEMENT = "外地放贷人专属砍头息事实"
+FOREIGN_OPEN_STATEMENT = "外地审查中专属移送事实"
+FOREIGN_FRAUD = "外地借款人专属冒名预警"
+FOREIGN_FACTS = "外地借款人专属干预事实"
 
 GENERIC_POST = {"action": "fail", "reason": "矩阵测试", "instalments": "1", "next": "/"}
 
@@ -105,7 +129,14 @@ def _court(code: str, name: str) -> Organisation:
 
 @pytest.fixture
 def home(court, bank, mediation_org, notary_office, make_user, make_case, make_party) -> dict:
-    """A user of every role in the home tenant (bank, court, mediation organisation, notary)."""
+    """A user of every role in the home tenant (bank, court, mediation organisation, notary,
+    the district's police and procuratorate)."""
+    police = Organisation.objects.create(
+        code="GA0105", name="重庆市公安局江北区分局", kind=OrganisationKind.POLICE
+    )
+    procuratorate = Organisation.objects.create(
+        code="JC0105", name="重庆市江北区人民检察院", kind=OrganisationKind.PROCURATORATE
+    )
     party = make_party(name="本方借款人")
     case = make_case(defendant=party, claim_total=Decimal("12000.00"))
     lawyer = make_user(Role.LAWYER)
@@ -126,6 +157,8 @@ def home(court, bank, mediation_org, notary_office, make_user, make_case, make_p
         Role.NOTARY: make_user(Role.NOTARY, notary_office),
         Role.DEFENDANT: make_user(Role.DEFENDANT, party=party),
         Role.LAWYER: lawyer,
+        Role.POLICE_LIAISON: make_user(Role.POLICE_LIAISON, police),
+        Role.PROSECUTOR: make_user(Role.PROSECUTOR, procuratorate),
     }
     # Every role but the platform admin (who sees everything by design) is in the matrix.
     assert set(users) == set(Role) - {Role.PLATFORM_ADMIN}
@@ -248,6 +281,8 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
         updated_on=date.today(),
     )
     warning.cases.set([c.pk for c in cases])
+    referrals = _foreign_referrals(court_b, judge_b, mediator_b, series, cases, notice)
+    fraud, intervention = _foreign_intervention(other_bank, cases[1])
     from jiefen.webhooks.models import Subscription  # issue 14: another bank's webhook
 
     subscription = Subscription.objects.create(
@@ -256,7 +291,9 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
     cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     return {
         "subscriptions": [subscription],
-        "warnings": [warning],
+        "warnings": [warning, fraud],
+        "referrals": referrals,
+        "interventions": [intervention],
         "requests": [request],
         "institutions": [other_bank],
         **heard,
@@ -280,10 +317,83 @@ def foreign(other_bank, make_user, make_case, make_party) -> dict[str, Any]:
             FOREIGN_ENFORCEMENT,
             FOREIGN_REQUEST,
             FOREIGN_WARNING,
+            FOREIGN_REFERRAL,
+            FOREIGN_STATEMENT,
+            FOREIGN_OPEN_STATEMENT,
+            FOREIGN_FRAUD,
+            FOREIGN_FACTS,
             *(f"{a}" for a in FOREIGN_AMOUNTS),
             *(f"{a:,}" for a in FOREIGN_AMOUNTS),
         ],
     }
+
+
+def _foreign_referrals(
+    court_b: Organisation,
+    judge_b: Any,
+    mediator_b: Any,
+    series: Series,
+    cases: list[Case],
+    letter: StoredDocument,
+) -> list[Referral]:
+    """The other court's referrals to the other district's police: one sent with its letter
+    (another agency's: the home liaison must not see it), one still under the judge's review."""
+    police_b = Organisation.objects.create(
+        code="GA0106", name="重庆市公安局沙坪坝区分局", kind=OrganisationKind.POLICE
+    )
+    sent = Referral.objects.create(
+        number=FOREIGN_REFERRAL,
+        court=court_b,
+        agency=police_b,
+        judge=judge_b,
+        series=series,
+        source=Source.JUDGE,
+        opened_by=judge_b,
+        grounds=["withheld_interest"],
+        statement=FOREIGN_STATEMENT,
+        state=ReferralState.SENT,
+        outcome=Outcome.SUSPEND,
+        letter=letter,
+        decided_on=date.today(),
+        sent_on=date.today(),
+    )
+    under_review = Referral.objects.create(
+        court=court_b,
+        agency=police_b,
+        judge=judge_b,
+        source=Source.MEDIATOR,
+        opened_by=mediator_b,
+        grounds=["serial_loans"],
+        statement=FOREIGN_OPEN_STATEMENT,
+    )
+    for referral, case in ((sent, cases[2]), (under_review, cases[1])):
+        ReferralCase.objects.create(referral=referral, case=case, state_at_referral=case.state)
+    return [sent, under_review]
+
+
+def _foreign_intervention(other_bank: Organisation, case: Case) -> tuple[Any, Intervention]:
+    """A fraud warning about the other bank's borrower and that bank's task to call them."""
+    borrower = case.defendants[0].party
+    fraud = RiskWarning.objects.create(
+        kind=WarningKind.IDENTITY_MISUSE,
+        fingerprint=f"identity_misuse:party:{borrower.pk}:institution:{other_bank.pk}",
+        subject_key=f"party:{borrower.pk}:institution:{other_bank.pk}",
+        subject_name=FOREIGN_FRAUD,
+        institution=other_bank,
+        score=Decimal("80.00"),
+        summary=f"{FOREIGN_FRAUD}：借款人报告被冒名贷款",
+        opened_on=date.today(),
+        updated_on=date.today(),
+    )
+    fraud.cases.set([case.pk])
+    intervention = Intervention.objects.create(
+        warning=fraud,
+        party=borrower,
+        assignee_org=other_bank,
+        facts=FOREIGN_FACTS,
+        script="您好，这里是银行反诈专线。",
+    )
+    return fraud, intervention
 
 
 def _foreign_hearing(court_b: Organisation, judge_b: Any, series: Series, case: Case) -> dict:
@@ -361,6 +471,8 @@ def _objects(foreign: dict[str, Any]) -> dict[str, list[Any]]:
         "institution_id": [i.pk for i in foreign["institutions"]],
         "warning_id": [w.pk for w in foreign["warnings"]],
         "subscription_id": [s.pk for s in foreign["subscriptions"]],
+        "referral_id": [r.pk for r in foreign["referrals"]],
+        "intervention_id": [i.pk for i in foreign["interventions"]],
     }
 
 
@@ -369,9 +481,12 @@ def _urls(foreign: dict[str, Any]) -> tuple[list[str], list[str]]:
     objects = _objects(foreign)
     targeted: list[str] = []
     plain: list[str] = []
-    for route, _name, ns in routes():
+    for route, name, ns in routes():
         if ns and ns[0] in OUTSIDE:
             continue
+        # A form that takes its object in the query string (e.g. `/referrals/new/?case=`).
+        for key, param in QUERY_PARAMS.get(":".join([*ns, name or ""]).lstrip(":"), {}).items():
+            targeted += [f"/{route.lstrip('^').rstrip('$')}?{key}={v}" for v in objects[param]]
         route = route.lstrip("^").rstrip("$")
         names = [m.group("name") for m in PARAM.finditer(route)]
         unknown = set(names) - set(objects) - set(PLAIN_PARAMS)
@@ -410,6 +525,9 @@ def _snapshot() -> tuple[Any, ...]:
         list(Judgment.objects.order_by("pk").values_list("pk", "state")),
         Agent.objects.count(),
         Answer.objects.count(),
+        list(Referral.objects.order_by("pk").values_list("pk", "state", "outcome", "answer")),
+        list(ReferralCase.objects.order_by("pk").values_list("pk", "outcome")),
+        list(Intervention.objects.order_by("pk").values_list("pk", "outcome", "done_at")),
         # Signing in is recorded (auth.*); nothing else may be: no action, no download.
         AuditRecord.objects.exclude(action__startswith="auth.").count(),
     )
@@ -419,6 +537,7 @@ def test_every_role_is_refused_every_url_of_another_tenant(home, foreign):
     targeted, plain = _urls(foreign)
     assert any("/api/v1/" in u for u in targeted), "the API routes must be in the matrix"
     assert len(targeted) >= 25
+    assert any("/referrals/new/?case=" in u for u in targeted), "query parameters are mapped"
     before = _snapshot()
     leaks: list[str] = []
     wrong: list[str] = []

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from jiefen.accounts.models import Role
+from jiefen.accounts.models import Organisation, OrganisationKind, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +38,20 @@ def test_admin_is_for_platform_admins_only(client, make_user, bank):
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_logs_in_and_sees_its_home(role, login_page, make_user, court, bank, make_party):
     org = {Role.BANK_AGENT: bank, Role.DEFENDANT: None, Role.PLATFORM_ADMIN: None}.get(role, court)
+    # A partner agency's staff work for their agency; their home is the referrals they received.
+    partner = {
+        Role.POLICE_LIAISON: OrganisationKind.POLICE,
+        Role.PROSECUTOR: OrganisationKind.PROCURATORATE,
+    }
+    if role in partner:
+        org = Organisation.objects.create(code=f"P-{role}", name="合作机关", kind=partner[role])
     extra = {"party": make_party()} if role == Role.DEFENDANT else {}
     if role == Role.PLATFORM_ADMIN:
         extra |= {"is_staff": True, "is_superuser": True}
     user = make_user(role, org, **extra)
     page = login_page(user.username)
-    assert page.locator("h1").inner_text() == f"{role.label}工作台"
+    home = "涉嫌犯罪移送" if role in partner else f"{role.label}工作台"
+    assert page.locator("h1").inner_text() == home
     assert user.full_name in page.locator("header").inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"home-{role.value}.png"), full_page=True)

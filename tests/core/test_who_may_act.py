@@ -1,7 +1,9 @@
 """Every move checks who makes it: the role must be an actor of the move and the case in scope.
 
 Walks the whole transition table × every role (and the system), through the public
-`transition` and `transition_many`, on a case every role has in its scope.
+`transition` and `transition_many`, on a case every role has in its scope — the partner
+agencies' staff too, through a referral sent to their agency: they read the case and make no
+move of it.
 """
 
 import itertools
@@ -9,13 +11,14 @@ from typing import Any
 
 import pytest
 
-from jiefen.accounts.models import Role, User
+from jiefen.accounts.models import Organisation, OrganisationKind, Role, User
 from jiefen.audit.models import AuditRecord
 from jiefen.cases.access import allowed_events
 from jiefen.cases.actions import TransitionRefused, transition, transition_many
 from jiefen.cases.models import Case, CaseEvent
 from jiefen.cases.states import SYSTEM, TRANSITIONS, State
 from jiefen.hearings.models import Agent, AgentAuthority
+from jiefen.referrals.models import Referral, ReferralCase, ReferralState, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +29,12 @@ _numbers = itertools.count(1)
 def people(make_user, make_party, bank, court, mediation_org, notary_office) -> dict[str, Any]:
     """One user of every role and a case that each of them has in scope."""
     party = make_party()
+    police = Organisation.objects.create(
+        code="GA0105", name="重庆市公安局江北区分局", kind=OrganisationKind.POLICE
+    )
+    procuratorate = Organisation.objects.create(
+        code="JC0105", name="重庆市江北区人民检察院", kind=OrganisationKind.PROCURATORATE
+    )
     users = {
         Role.BANK_AGENT: make_user(Role.BANK_AGENT, bank),
         Role.MEDIATOR: make_user(Role.MEDIATOR, mediation_org),
@@ -35,9 +44,13 @@ def people(make_user, make_party, bank, court, mediation_org, notary_office) -> 
         Role.NOTARY: make_user(Role.NOTARY, notary_office),
         Role.DEFENDANT: make_user(Role.DEFENDANT, party=party),
         Role.LAWYER: make_user(Role.LAWYER),
+        Role.COURT_PRESIDENT: make_user(Role.COURT_PRESIDENT, court),
+        Role.POLICE_LIAISON: make_user(Role.POLICE_LIAISON, police),
+        Role.PROSECUTOR: make_user(Role.PROSECUTOR, procuratorate),
         Role.PLATFORM_ADMIN: make_user(Role.PLATFORM_ADMIN),
     }
-    return {"users": users, "party": party}
+    assert set(users) == set(Role)
+    return {"users": users, "party": party, "agencies": [police, procuratorate], "court": court}
 
 
 @pytest.fixture
@@ -49,6 +62,8 @@ def shared_case(make_case, people, notary_office) -> Any:
         case = make_case(
             defendant=people["party"],
             state=state,
+            # A suspended case remembers where it stopped (`resume` goes back there).
+            suspended_from=State.FILED if state == State.SUSPENDED else "",
             mediator=u[Role.MEDIATOR],
             judge=u[Role.JUDGE],
             clerk=u[Role.CLERK],
@@ -64,6 +79,18 @@ def shared_case(make_case, people, notary_office) -> Any:
             law_firm="重庆某律师事务所",
             authority=AgentAuthority.SPECIAL,
         )
+        # The case was referred to the police and the procuratorate (their only scope).
+        for agency in people["agencies"]:
+            referral = Referral.objects.create(
+                court=people["court"],
+                agency=agency,
+                judge=u[Role.JUDGE],
+                source=Source.JUDGE,
+                grounds=["other"],
+                statement="涉嫌犯罪",
+                state=ReferralState.SENT,
+            )
+            ReferralCase.objects.create(referral=referral, case=case, state_at_referral=state)
         return case
 
     return make
@@ -75,15 +102,25 @@ def test_every_move_names_who_may_make_it():
         assert t.actors <= {*Role.values, SYSTEM}, t.name
 
 
+def test_every_role_has_the_shared_case_in_scope(people, shared_case):
+    from jiefen.cases.access import visible_cases
+
+    case = shared_case(State.FILED)
+    for role, user in people["users"].items():
+        assert visible_cases(user).filter(pk=case.pk).exists(), role
+
+
 @pytest.mark.parametrize("move", TRANSITIONS, ids=lambda t: t.name)
 def test_transition_refuses_exactly_the_roles_that_are_not_actors(move, people, shared_case):
     case = shared_case(move.sources[0])
+    before = Case.objects.values("state", "suspended_from").get(pk=case.pk)
     actors: dict[str, User | None] = {**people["users"], SYSTEM: None}
     for role, user in actors.items():
         if role in move.actors:
             moved = transition(case, move.name, by=user)
-            assert moved.state == move.target, role
-            Case.objects.filter(pk=case.pk).update(state=move.sources[0])
+            # `resume` goes back to the state the case was suspended from.
+            assert moved.state == (before["suspended_from"] if move.returns else move.target), role
+            Case.objects.filter(pk=case.pk).update(**before)
         else:
             with pytest.raises(TransitionRefused, match=r"无权执行此操作|须由经办人员操作"):
                 transition(case, move.name, by=user)
@@ -149,9 +186,15 @@ def test_bulk_audit_names_the_job_and_a_digest_not_every_id(make_case):
 def test_allowed_events_are_the_moves_this_user_may_make_now(people, shared_case):
     case = shared_case(State.IN_MEDIATION)
     u = people["users"]
-    assert {t.name for t in allowed_events(case, u[Role.MEDIATOR])} == {"fail_mediation"}
+    assert {t.name for t in allowed_events(case, u[Role.MEDIATOR])} == {
+        "fail_mediation",
+        "suspend_mediation",
+    }
     assert allowed_events(case, u[Role.NOTARY]) == []
     assert allowed_events(case, u[Role.DEFENDANT]) == []
+    # The partner agencies read a referred case; they make no move of it.
+    assert allowed_events(case, u[Role.POLICE_LIAISON]) == []
+    assert allowed_events(case, u[Role.PROSECUTOR]) == []
     judged = shared_case(State.JUDGED)
     assert {t.name for t in allowed_events(judged, u[Role.DEFENDANT])} == {"appeal"}
 

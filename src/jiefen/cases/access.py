@@ -101,13 +101,18 @@ def visible_cases(who: AnyUser) -> QuerySet[Case]:
         case Role.LAWYER:
             # A lawyer sees the cases of the parties they act for (委托诉讼代理人).
             return cases.filter(agents__lawyer=user).distinct()
+        case Role.POLICE_LIAISON | Role.PROSECUTOR:
+            # A partner agency sees the cases of the referrals sent to it, nothing else (issue 15).
+            return cases.filter(pk__in=_referred_case_ids(user))
     return cases.none()
 
 
 def _of_visible_cases[M: Model](who: AnyUser, qs: QuerySet[M], case_path: str) -> QuerySet[M]:
-    """Rows hanging off a case are visible exactly when their case is."""
+    """Rows hanging off a case are visible exactly when their case is. A partner agency
+    (police, procuratorate) reads a referred case and its documents only: none of the stages'
+    working records (mediation, service, hearings, enforcement) comes with it."""
     user = _active(who)
-    if user is None:
+    if user is None or user.role in PARTNER_ROLES:
         return qs.none()
     if user.role == Role.PLATFORM_ADMIN:
         return qs
@@ -149,6 +154,9 @@ def visible_series(who: AnyUser) -> QuerySet[Series]:
             return series.filter(institution_id=user.organisation_id)
         case Role.CLERK:
             return series.filter(court_id=user.organisation_id)
+        case Role.POLICE_LIAISON | Role.PROSECUTOR:
+            # A referral names its cases; the rest of their series stays with the court.
+            return series.none()
     return series.filter(pk__in=visible_cases(user).values("series_id"))
 
 
@@ -197,11 +205,25 @@ def visible_batches(who: AnyUser) -> QuerySet[Batch]:
 
 def visible_documents(who: AnyUser, case: Case | None = None) -> QuerySet[StoredDocument]:
     """Documents of the visible cases (of `case` if given). A party sees those addressed to
-    them and the case-wide ones (各方当事人), not a co-defendant's personal notices."""
-    docs = _of_visible_cases(who, StoredDocument.objects.exclude(case=None), "case")
+    them and the case-wide ones (各方当事人), not a co-defendant's personal notices.
+
+    A partner agency sees every document of the cases referred to it (the evidence the court
+    sends, 法释〔1998〕7号 Art. 11) and the referral letters (移送函) addressed to it. The
+    letter is between the court and the agency: the parties' side (the claimant, a party,
+    their lawyer) never sees it — the parties learn of the referral from the ruling.
+    """
+    user = _active(who)
+    if user is not None and user.role in PARTNER_ROLES:
+        docs = StoredDocument.objects.filter(
+            Q(case_id__in=visible_cases(user).values("pk"))
+            | Q(pk__in=visible_referrals(user).exclude(letter=None).values("letter_id"))
+        )
+    else:
+        docs = _of_visible_cases(who, StoredDocument.objects.exclude(case=None), "case")
     if case is not None:
         docs = docs.filter(case_id=case.pk)
-    user = _active(who)
+    if user is not None and user.role in _PARTIES_SIDE:
+        docs = docs.exclude(kind=REFERRAL_LETTER)
     if user is not None and user.role == Role.DEFENDANT:
         docs = docs.filter(
             Q(party_id=user.party_id) | Q(party__isnull=True, recipient_role=RecipientRole.PARTIES)
@@ -501,7 +523,8 @@ from jiefen.risk.models import Warning as RiskWarning  # noqa: E402  (kept with 
 
 def visible_warnings(who: AnyUser) -> QuerySet[RiskWarning]:
     """Risk warnings: the centre sees all; a court president those that touch the court — a
-    case at the court, an institution that sues there, a firm of the court's district."""
+    case at the court, an institution that sues there, a firm of the court's district; a bank
+    agent the fraud warnings about its own borrowers."""
     warnings = RiskWarning.objects.select_related("institution", "assignee")
     user = _active(who)
     if user is None:
@@ -517,6 +540,10 @@ def visible_warnings(who: AnyUser) -> QuerySet[RiskWarning]:
         if division:
             touching |= Q(division_code=division)
         return warnings.filter(pk__in=RiskWarning.objects.filter(touching).values("pk"))
+    if user.role == Role.BANK_AGENT and user.organisation_id:
+        # A bank sees the fraud warnings about its own borrowers (issue 15), to act on them in
+        # its intervention tasks; never another kind (the risk desk stays the court's).
+        return warnings.filter(kind__in=FRAUD_WARNING_KINDS, institution_id=user.organisation_id)
     return warnings.none()
 
 
@@ -1153,6 +1180,136 @@ def visible_deliveries(who: AnyUser) -> QuerySet[Delivery]:
 
 
 # --- issue 15: referrals ---
-# Written by the referrals stage: visible_referrals, referral_for, visible_interventions,
-# intervention_for, visible_identity_reports, visible_reported_contacts (see the spec).
+# Suspected-crime referrals (涉嫌犯罪移送) and fraud interventions (反诈干预). A referral is the
+# court's: the judge who decides it, whoever opened it, the court's leadership. The partner
+# agency (公安机关 / 人民检察院) sees it only once the court sent it (移送函 sealed), never
+# while the judge reviews it nor when he decided not to refer (法释〔1998〕7号 Art. 11: the court
+# sends the materials; until then they are the court's file), and never one sent to another
+# agency. Through it the agency reads the referred cases and their documents, nothing else
+# (`visible_cases`, `_of_visible_cases`, `visible_documents`, `visible_series` ask the same
+# scope below). Interventions go to the organisation that must act on them.
+
+from jiefen.referrals.models import (  # noqa: E402  (kept with its section)
+    IdentityReport,
+    Intervention,
+    Referral,
+    ReferralCase,
+    ReferralState,
+    ReportedContact,
+)
+from jiefen.risk.models import WarningKind  # noqa: E402
+
+# The partner agencies' staff: economic-crime police liaison and prosecutor.
+PARTNER_ROLES = frozenset({Role.POLICE_LIAISON, Role.PROSECUTOR})
+
+# The states in which a referral is with the agency (sent, and answered either way).
+SENT_STATES = (ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.DECLINED)
+
+# The document kind of the sealed 移送函 (referrals.documents registers it).
+REFERRAL_LETTER = "referral_letter"
+
+# The claimant, a party and their lawyer: the letter to the police is not theirs to read.
+_PARTIES_SIDE = frozenset({Role.BANK_AGENT, Role.DEFENDANT, Role.LAWYER})
+
+# The warnings a bank sees about its own borrowers: the same kinds as `risk.fraud.FRAUD_KINDS`
+# (a test keeps the two equal; access does not import the rules module).
+FRAUD_WARNING_KINDS = (WarningKind.IDENTITY_MISUSE, WarningKind.FRAUD_CONTACT)
+
+
+def _referred_case_ids(user: User) -> QuerySet[ReferralCase, int]:
+    """The case ids of the referrals sent to `user`'s agency (a partner's whole case scope)."""
+    return ReferralCase.objects.filter(
+        referral__agency_id=user.organisation_id or 0, referral__state__in=SENT_STATES
+    ).values_list("case_id", flat=True)
+
+
+def visible_referrals(who: AnyUser) -> QuerySet[Referral]:
+    """Admin all; a court president their court's; a judge those he decides or opened; a
+    mediator those he opened; a liaison or prosecutor those sent to their own agency."""
+    referrals = Referral.objects.select_related("court", "agency", "judge", "series")
+    user = _active(who)
+    if user is None:
+        return referrals.none()
+    match user.role:
+        case Role.PLATFORM_ADMIN:
+            return referrals
+        case Role.COURT_PRESIDENT:
+            return referrals.filter(court_id=user.organisation_id or 0)
+        case Role.JUDGE:
+            return referrals.filter(Q(judge=user) | Q(opened_by=user))
+        case Role.MEDIATOR:
+            return referrals.filter(opened_by=user)
+        case Role.POLICE_LIAISON | Role.PROSECUTOR:
+            return referrals.filter(agency_id=user.organisation_id or 0, state__in=SENT_STATES)
+    return referrals.none()
+
+
+def referral_for(who: AnyUser, referral_id: object) -> Referral:
+    return _one(visible_referrals(who), referral_id, "移送记录不存在或无权查看")
+
+
+def may_decide_referral(who: AnyUser, referral: Referral) -> bool:
+    """Only the judge of the referral decides it (民间借贷规定 Arts. 5-7: a judicial decision)."""
+    user = _active(who)
+    return (
+        user is not None
+        and user.pk == referral.judge_id
+        and role_refusal(user, "referrals.decide") is None
+    )
+
+
+def may_answer_referral(who: AnyUser, referral: Referral) -> bool:
+    """Only the agency it was sent to answers it (立案 / 不立案)."""
+    user = _active(who)
+    return (
+        user is not None
+        and user.organisation_id is not None
+        and user.organisation_id == referral.agency_id
+        and role_refusal(user, "referrals.answer") is None
+    )
+
+
+def visible_interventions(who: AnyUser) -> QuerySet[Intervention]:
+    """Admin all; a court president those of the warnings he sees; a bank agent or a police
+    liaison the tasks given to their own organisation."""
+    interventions = Intervention.objects.select_related("warning", "party", "assignee_org")
+    user = _active(who)
+    if user is None:
+        return interventions.none()
+    match user.role:
+        case Role.PLATFORM_ADMIN:
+            return interventions
+        case Role.COURT_PRESIDENT:
+            return interventions.filter(warning__in=visible_warnings(user).values("pk"))
+        case Role.BANK_AGENT | Role.POLICE_LIAISON:
+            return interventions.filter(assignee_org_id=user.organisation_id or 0)
+    return interventions.none()
+
+
+def intervention_for(who: AnyUser, intervention_id: object) -> Intervention:
+    return _one(visible_interventions(who), intervention_id, "干预任务不存在或无权查看")
+
+
+def visible_identity_reports(who: AnyUser) -> QuerySet[IdentityReport]:
+    """Reports of identity misuse (冒名贷款) of visible cases; a party sees only their own, a
+    lawyer those of the parties they act for."""
+    reports = _of_visible_cases(who, IdentityReport.objects.select_related("case", "party"), "case")
+    user = _active(who)
+    if user is not None and user.role == Role.DEFENDANT:
+        reports = reports.filter(party_id=user.party_id or 0)
+    if user is not None and user.role == Role.LAWYER:
+        reports = reports.filter(party__agents__lawyer=user, case__agents__lawyer=user).distinct()
+    return reports
+
+
+def visible_reported_contacts(who: AnyUser) -> QuerySet[ReportedContact]:
+    """The contacts the police reported as used for fraud: the centre and the police liaison,
+    who registers them (only masked forms and blind indexes are stored)."""
+    contacts = ReportedContact.objects.all()
+    user = _active(who)
+    if user is None or user.role not in (Role.PLATFORM_ADMIN, Role.POLICE_LIAISON):
+        return contacts.none()
+    return contacts
+
+
 # --- end referrals ---
