@@ -3,20 +3,20 @@ intervention tasks (反诈干预). The access matrix test maps these parameters 
 
 from django.urls import URLPattern, path
 
-from jiefen.referrals import views
+from jiefen.referrals.views import fraud, referrals
 
 app_name = "referrals"
 
 urlpatterns: list[URLPattern] = [
-    path("", views.referral_list, name="list"),
-    path("new/", views.new, name="new"),
-    path("<int:referral_id>/", views.detail, name="detail"),
-    path("<int:referral_id>/decide/", views.decide, name="decide"),
-    path("<int:referral_id>/answer/", views.answer, name="answer"),
-    path("<int:referral_id>/dismiss/", views.dismiss, name="dismiss"),
-    path("<int:referral_id>/letter/", views.letter, name="letter"),
-    path("<int:referral_id>/bundle/", views.bundle, name="bundle"),
-    path("contacts/", views.contacts, name="contacts"),
-    path("interventions/", views.intervention_list, name="interventions"),
-    path("interventions/<int:intervention_id>/", views.intervention, name="intervention"),
+    path("", referrals.referral_list, name="list"),
+    path("new/", referrals.new, name="new"),
+    path("<int:referral_id>/", referrals.detail, name="detail"),
+    path("<int:referral_id>/decide/", referrals.decide, name="decide"),
+    path("<int:referral_id>/answer/", referrals.answer, name="answer"),
+    path("<int:referral_id>/dismiss/", referrals.dismiss, name="dismiss"),
+    path("<int:referral_id>/letter/", referrals.letter, name="letter"),
+    path("<int:referral_id>/bundle/", referrals.bundle, name="bundle"),
+    path("contacts/", fraud.contacts, name="contacts"),
+    path("interventions/", fraud.intervention_list, name="interventions"),
+    path("interventions/<int:intervention_id>/", fraud.intervention, name="intervention"),
 ]

@@ -4,8 +4,7 @@ Referrals: the list, opening one from a case, a series or a warning, one referra
 signals, documents and timeline, and the forms of whoever may act on it — the judge's decision on
 the civil cases (民间借贷规定 Arts. 5-7; 法释〔1998〕7号 Arts. 10-12), the agency's answer
 (立案 / 不立案) and the judge's dismissal after the police filed; the sealed 移送函 and the
-evidence bundle download from here. Interventions: the tasks a fraud warning gave to a bank or
-the police liaison, and their outcome (劝阻成功 / 未联系上 / 已报案).
+evidence bundle download from here. The fraud pages are in `views.fraud`.
 
 Everything is read through `cases.access` (`referral_for`, `intervention_for`, the desks
 "referrals" and "interventions": anyone else gets the same 404 as for a missing page); every
@@ -27,36 +26,30 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiefen.accounts.models import Organisation, User
 from jiefen.cases import access
 from jiefen.cases.actions import TransitionRefused
-from jiefen.cases.models import Case, ContactKind, Party, Series
+from jiefen.cases.models import Case, Series
 from jiefen.documents.views import serve_document
-from jiefen.privacy import mask_phone
 from jiefen.referrals import documents, rules, selectors
-from jiefen.referrals.actions import interventions as intervention_actions
 from jiefen.referrals.actions import referral as referral_actions
-from jiefen.referrals.actions import reports as report_actions
 from jiefen.referrals.forms import (
     WARNING_GROUNDS,
     AnswerForm,
-    ContactForm,
     DecideForm,
     DismissForm,
     OpenForm,
-    OutcomeForm,
 )
 from jiefen.referrals.models import (
     CaseOutcome,
     Ground,
-    Intervention,
     Referral,
     ReferralCase,
     ReferralState,
 )
+from jiefen.referrals.views.common import may, referral_desk, warning_page_open
 from jiefen.risk.crime import case_signals
 from jiefen.risk.models import Warning
 
@@ -65,14 +58,6 @@ CASES_LISTED = 200  # cases a referral page lists (a series may have hundreds)
 RULING_KINDS = ("crime_dismissal_ruling", "crime_suspension_ruling", "enf_suspension_ruling")
 GROUND_LABELS = dict(Ground.choices)
 NOTHING_TO_REFER = "没有可以移送的案件（已结案、撤诉、驳回起诉或已在移送审查中的除外）"
-
-
-def _referral_desk(request: HttpRequest) -> User:
-    return access.desk(request.user, "referrals")
-
-
-def _may(user: User, ability: str) -> bool:
-    return access.role_refusal(user, ability) is None
 
 
 def _case_label(case: Case) -> str:
@@ -85,9 +70,9 @@ def _case_label(case: Case) -> str:
 def _awaiting(user: User) -> str:
     """The state that waits for this user's step: the agency answers a sent referral, the judge
     decides an open one (listed first, marked 待答复 / 待审查)."""
-    if _may(user, "referrals.answer"):
+    if may(user, "referrals.answer"):
         return ReferralState.SENT
-    if _may(user, "referrals.decide"):
+    if may(user, "referrals.decide"):
         return ReferralState.OPEN
     return ""
 
@@ -95,7 +80,7 @@ def _awaiting(user: User) -> str:
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
     """/referrals/: the user's referrals, those waiting for their step first, by state."""
-    user = _referral_desk(request)
+    user = referral_desk(request)
     visible = access.visible_referrals(user)
     raw = request.GET.get("state", "")
     state = raw if raw in ReferralState.values else ""
@@ -128,7 +113,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "awaiting": awaiting,
             "awaiting_label": "待答复" if awaiting == ReferralState.SENT else "待审查",
-            "may_open": _may(user, "referrals.open"),
+            "may_open": may(user, "referrals.open"),
         },
     )
 
@@ -204,7 +189,7 @@ def _open_form(user: User, origin: _Origin, data: Any = None) -> OpenForm:
         .exclude(judge=None)
         .values_list("court_id", flat=True)
     )
-    if _may(user, "referrals.decide"):
+    if may(user, "referrals.decide"):
         judged |= {c.pk for c in courts if c.pk == user.organisation_id}
     return OpenForm(data, initial=origin.initial, courts=courts, judged_courts=judged)
 
@@ -230,8 +215,8 @@ def _new_page(
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
     """/referrals/new/?case=|series=|warning=: put the suspected crime before the judge."""
-    user = _referral_desk(request)
-    if not _may(user, "referrals.open"):
+    user = referral_desk(request)
+    if not may(user, "referrals.open"):
         raise Http404("页面不存在")
     origin = _origin(request, user)
     if request.method != "POST":
@@ -339,9 +324,7 @@ def _detail_page(
 ) -> HttpResponse:
     case_ids = referral.referral_cases.values("case_id")
     warning = referral.warning
-    warning_visible = (
-        warning is not None and access.visible_warnings(user).filter(pk=warning.pk).exists()
-    )
+    warning_visible = warning is not None and warning_page_open(user, warning.pk)
     rulings = (
         access.visible_documents(user)
         .filter(case_id__in=case_ids, kind__in=RULING_KINDS)
@@ -404,7 +387,7 @@ def _detail_page(
 @login_required
 def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     """/referrals/<id>/: the grounds, the cases and their signals, documents, the timeline."""
-    user = _referral_desk(request)
+    user = referral_desk(request)
     return _detail_page(request, user, access.referral_for(user, referral_id))
 
 
@@ -412,7 +395,7 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, referral_id: int) -> HttpResponse:
     """The judge's decision on the civil cases; any outcome but 不予移送 seals the 移送函."""
-    user = _referral_desk(request)
+    user = referral_desk(request)
     referral = access.referral_for(user, referral_id)
     form = DecideForm(request.POST)
     if not form.is_valid():
@@ -442,7 +425,7 @@ def decide(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, referral_id: int) -> HttpResponse:
     """The agency's answer: 立案 (the suspended cases stay suspended) or 不立案 (they resume)."""
-    user = _referral_desk(request)
+    user = referral_desk(request)
     referral = access.referral_for(user, referral_id)
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -471,7 +454,7 @@ def answer(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_POST
 def dismiss(request: HttpRequest, referral_id: int) -> HttpResponse:
     """After 立案: the judge dismisses the suspended suits (民间借贷规定 Art. 5 para. 1)."""
-    user = _referral_desk(request)
+    user = referral_desk(request)
     referral = access.referral_for(user, referral_id)
     form = DismissForm(request.POST)
     if not form.is_valid():
@@ -495,7 +478,7 @@ def dismiss(request: HttpRequest, referral_id: int) -> HttpResponse:
 @login_required
 def letter(request: HttpRequest, referral_id: int) -> HttpResponseBase:
     """The court-sealed 移送函 (SHA-256 checked, the download audited)."""
-    user = _referral_desk(request)
+    user = referral_desk(request)
     referral = access.referral_for(user, referral_id)
     if referral.letter is None:
         raise Http404("移送函尚未签发")
@@ -505,146 +488,9 @@ def letter(request: HttpRequest, referral_id: int) -> HttpResponseBase:
 @login_required
 def bundle(request: HttpRequest, referral_id: int) -> HttpResponseBase:
     """The evidence bundle (证据材料包): the letter, the cases' documents and signals, as ZIP."""
-    user = _referral_desk(request)
+    user = referral_desk(request)
     referral = access.referral_for(user, referral_id)
     name, data = documents.evidence_bundle(referral, user)
     return FileResponse(
         io.BytesIO(data), content_type="application/zip", as_attachment=True, filename=name
     )
-
-
-# --- reported fraud contacts ----------------------------------------------------------------------
-
-
-def _contacts_page(
-    request: HttpRequest, user: User, form: ContactForm, *, error: str = "", status: int = 200
-) -> HttpResponse:
-    contacts = access.visible_reported_contacts(user).select_related("reported_by")
-    return render(
-        request,
-        "referrals/contacts.html",
-        {
-            "form": form,
-            "contacts": contacts[:LISTED],
-            "total": contacts.count(),
-            "error": error,
-        },
-        status=status,
-    )
-
-
-@login_required
-def contacts(request: HttpRequest) -> HttpResponse:
-    """/referrals/contacts/: the liaison registers numbers and addresses from the anti-fraud
-    centre's notices (kept as a blind index, shown masked); the fraud-contact signal reads them."""
-    user = _referral_desk(request)
-    if not _may(user, "referrals.report_contact"):
-        raise Http404("页面不存在")
-    if request.method != "POST":
-        return _contacts_page(request, user, ContactForm(initial={"on": timezone.localdate()}))
-    form = ContactForm(request.POST)
-    if not form.is_valid():
-        return _contacts_page(request, user, form, status=400)
-    data = form.cleaned_data
-    try:
-        report_actions.report_contact(
-            data["kind"], data["value"], note=data["note"], on=data["on"], by=user
-        )
-    except TransitionRefused as exc:
-        return _contacts_page(request, user, form, error=str(exc), status=400)
-    messages.success(request, "涉诈联系方式已登记。")
-    return redirect("referrals:contacts")
-
-
-# --- interventions ---------------------------------------------------------------------------------
-
-
-def _intervention_desk(request: HttpRequest) -> User:
-    return access.desk(request.user, "interventions")
-
-
-@login_required
-def intervention_list(request: HttpRequest) -> HttpResponse:
-    """/referrals/interventions/: the tasks of the user's organisation, undone first."""
-    user = _intervention_desk(request)
-    visible = access.visible_interventions(user)
-    raw = request.GET.get("done", "")
-    done = raw if raw in ("0", "1") else ""
-    tasks = visible
-    if done == "0":
-        tasks = tasks.filter(outcome="")
-    elif done == "1":
-        tasks = tasks.exclude(outcome="")
-    total = tasks.count()
-    rows = (
-        tasks.select_related("party", "warning", "assignee_org", "done_by")
-        .annotate(
-            waiting=SqlCase(
-                When(outcome="", then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
-        .order_by("waiting", "-created_at", "-id")[:LISTED]
-    )
-    return render(
-        request,
-        "referrals/interventions.html",
-        {
-            "rows": rows,
-            "total": total,
-            "listed": min(total, LISTED),
-            "done": done,
-            "undone": visible.filter(outcome="").count(),
-        },
-    )
-
-
-def _phones(party: Party) -> list[str]:
-    """The borrower's mobile numbers, masked (the caller reads the full number in the bank's or
-    the police's own system; the platform never shows it)."""
-    return [mask_phone(str(c.value)) for c in party.contacts.filter(kind=ContactKind.MOBILE)]
-
-
-def _intervention_page(
-    request: HttpRequest,
-    user: User,
-    item: Intervention,
-    *,
-    form: OutcomeForm | None = None,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    warning_visible = access.visible_warnings(user).filter(pk=item.warning_id).exists()
-    return render(
-        request,
-        "referrals/intervention.html",
-        {
-            "i": item,
-            "phones": _phones(item.party),
-            "timeline": selectors.intervention_timeline(item),
-            "warning_visible": warning_visible,
-            "may_record": not item.outcome and _may(user, "referrals.record_intervention"),
-            "form": form or OutcomeForm(),
-            "error": error,
-        },
-        status=status,
-    )
-
-
-@login_required
-def intervention(request: HttpRequest, intervention_id: int) -> HttpResponse:
-    """/referrals/interventions/<id>/: the facts, the call script and the outcome form."""
-    user = _intervention_desk(request)
-    item = access.intervention_for(user, intervention_id)
-    if request.method != "POST":
-        return _intervention_page(request, user, item)
-    form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        return _intervention_page(request, user, item, form=form, status=400)
-    data = form.cleaned_data
-    try:
-        intervention_actions.record_outcome(item, data["outcome"], data["note"], by=user)
-    except TransitionRefused as exc:
-        return _intervention_page(request, user, item, form=form, error=str(exc), status=400)
-    item.refresh_from_db()
-    messages.success(request, f"处置结果已登记：{item.get_outcome_display()}。")
-    return redirect("referrals:intervention", item.pk)
