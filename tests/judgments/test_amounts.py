@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.management import call_command
 
-from jiefen.accounts.models import User
+from jiefen.accounts.models import InstitutionKind, Organisation, User
 from jiefen.cases.models import Case, CaseType, Procedure
 from jiefen.cases.states import State
 from jiefen.judgments.actions.drafting import draft
@@ -220,3 +220,32 @@ def test_ordinary_procedure_is_not_halved(make_heard_case: Callable[..., Case]) 
     obj = show(case)
     assert (obj["acceptance_fee"], obj["fee_plaintiff"], obj["fee_defendants"]) == (956, 0, 956)
     assert compute(case).fee_text == "案件受理费956.00元，由被告周九负担956.00元"
+
+
+def test_a_private_lenders_loan_is_capped_at_four_times_the_lpr(
+    make_heard_case: Callable[..., Case], claimant: Organisation
+) -> None:
+    """A claimant without a lending licence lends privately (民间借贷规定 Art. 1): the cap is
+    4 × the one-year LPR when the contract was formed (Art. 25; Art. 29 for the claims together),
+    not the 24% of licensed lenders."""
+    claimant.institution_kind = InstitutionKind.OTHER
+    claimant.save(update_fields=["institution_kind"])
+    case = make_heard_case(
+        name="王五",
+        amounts={
+            "interest": "2000.00",
+            "penalty_interest": "3000.00",
+            "compound_interest": "600.00",
+            "fees": "500.00",
+        },
+    )
+    # Contract of 2023-03-15: one-year LPR 3.65% (in force 2022-08-22 → 2023-06-19) → cap 14.6%.
+    # Allowed: 45,000 × 14.6% × 181 days (2024-12-31 → 2025-06-30) ÷ 360 = 3,303.25;
+    # claimed 6,100.00, excess 2,796.75; awarded 45,000 + 3,303.25 = 48,303.25.
+    obj = show(case)
+    assert obj["cap"]["annual_percent"] == 14.6
+    assert obj["cap"]["reduced"] is True
+    assert obj["awarded_total"] == 48303.25
+    assert obj["cap"]["reason"].endswith(
+        "（《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》第二十九条）"
+    )

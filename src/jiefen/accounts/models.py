@@ -31,6 +31,20 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", "其他金融机构"
 
 
+# Institution kinds licensed to lend as financial institutions (银行业金融机构 and the local
+# financial organisations of 法释〔2020〕27号): their loans are financial loans. Anyone else lends
+# privately (民间借贷规定 Art. 1), whatever case type its batch used.
+LICENSED_KINDS = frozenset(
+    {
+        InstitutionKind.BANK,
+        InstitutionKind.CONSUMER_FINANCE,
+        InstitutionKind.MICRO_LOAN,
+        InstitutionKind.FINANCING_GUARANTEE,
+        InstitutionKind.FINANCIAL_LEASING,
+    }
+)
+
+
 class MediationOrgKind(models.TextChoices):
     PEOPLES_COMMITTEE = "peoples_committee", "人民调解委员会"
     COURT_INVITED = "court_invited", "特邀调解组织"
@@ -96,6 +110,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_private_lender(self) -> bool:
+        """An institution without a lending licence (`LICENSED_KINDS`): its loans are private
+        lending (民间借贷规定 Art. 1; the cap of Art. 25, not the 24% of 法发〔2017〕22号)."""
+        return self.kind == OrganisationKind.INSTITUTION and (
+            self.institution_kind not in LICENSED_KINDS
+        )
 
 
 class Role(models.TextChoices):

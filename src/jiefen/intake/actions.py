@@ -183,7 +183,12 @@ def process_batch(batch_id: int) -> Batch:
             rows_total=batch.rows_total, case_type=batch.case_type
         )
     as_of = timezone.localdate(batch.created_at)
-    screener = Screener(batch.court.interest_cap_policy or "24pct", batch.court.province, as_of)
+    screener = Screener(
+        batch.court.interest_cap_policy or "24pct",
+        batch.court.province,
+        as_of,
+        lender="private" if batch.institution.is_private_lender else "bank",
+    )
     start = batch.rows_done
     # Rows already written in an earlier run still count as first occurrences.
     duplicates = DuplicateCheck(table)

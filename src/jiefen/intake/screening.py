@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from jiefen.intake.validate import Record
-from jiefen.law.caps import CapResult, annual_cap_percent, apply_cap
+from jiefen.law.caps import CapResult, Lender, annual_cap_percent, apply_cap
 from jiefen.law.errors import LawError
 from jiefen.law.interest import Basis, simple_interest
 from jiefen.law.small_claims import small_claims_threshold
@@ -47,6 +47,8 @@ class Screener:
     cap_policy: str
     province: str
     as_of: date
+    # "private" for a claimant without a lending licence: 4 × LPR (民间借贷规定 Art. 25).
+    lender: Lender = "bank"
     notes: dict[str, str] = field(default_factory=dict)
     threshold: Decimal | None = None
     _params: Any = None
@@ -63,11 +65,12 @@ class Screener:
             )
 
     def _cap(self, contract_date: date) -> CapResult | None:
-        key = contract_date if self.cap_policy == "4lpr" else date.min
+        by_date = self.cap_policy == "4lpr" or self.lender == "private"
+        key = contract_date if by_date else date.min
         if key not in self._caps:
             try:
                 self._caps[key] = annual_cap_percent(
-                    "bank",
+                    self.lender,
                     contract_date,
                     court_policy=self.cap_policy,  # type: ignore[arg-type]
                     filed_on=self.as_of,

@@ -24,7 +24,7 @@ from django.utils import timezone
 from jiefen.accounts.models import Organisation
 from jiefen.cases.models import Case, PartyRole
 from jiefen.hearings.actions.record import found_amounts, lawyer_fees_allowed
-from jiefen.law.caps import CapResult, annual_cap_percent
+from jiefen.law.caps import CapResult, Lender, annual_cap_percent
 from jiefen.law.errors import LawError
 from jiefen.law.fees import FeePolicy
 from jiefen.law.judgment import (
@@ -54,14 +54,15 @@ class CourtRules:
     params: Parameters
     fee_policy: FeePolicy
     cap_policy: str
-    _caps: dict[tuple[date, date | None], CapResult] = field(default_factory=dict)
+    _caps: dict[tuple[Lender, date, date | None], CapResult] = field(default_factory=dict)
 
-    def cap(self, contract_date: date, filed_on: date | None) -> CapResult:
-        """The cap for a licensed lender's contract of `contract_date` (legal-rules §3.2)."""
-        key = (contract_date, filed_on)
+    def cap(self, contract_date: date, filed_on: date | None, lender: Lender = "bank") -> CapResult:
+        """The cap for a contract of `contract_date`: a licensed lender's under the court's
+        policy (legal-rules §3.2), a private lender's under 民间借贷规定 Art. 25 (§3.3)."""
+        key = (lender, contract_date, filed_on)
         if key not in self._caps:
             self._caps[key] = annual_cap_percent(
-                "bank",
+                lender,
                 contract_date,
                 court_policy=self.cap_policy,  # type: ignore[arg-type]
                 filed_on=filed_on,
@@ -199,6 +200,12 @@ def _has_judgment(case: Case) -> bool:
     return True
 
 
+def lender_of(case: Case) -> Lender:
+    """ "private" when the claimant has no lending licence (its loans are private lending,
+    民间借贷规定 Art. 1, capped at 4 × LPR, Art. 25), else "bank"."""
+    return "private" if case.institution.is_private_lender else "bank"
+
+
 def judgment_input(case: Case, *, outcome: str = "judgment") -> JudgmentInput:
     """What `jiefen.law.judgment` computes from, read from the case, its findings and parties."""
     claimed = {c: getattr(case, c) for c in COMPONENTS}
@@ -213,7 +220,7 @@ def judgment_input(case: Case, *, outcome: str = "judgment") -> JudgmentInput:
         cut_off_date=case.cut_off_date,
         interest_from=interest_from_source(case)[0],
         contract_signed_on=contract_signed_on(case),
-        lender="bank",
+        lender=lender_of(case),
         annual_rate_percent=annual,
         penalty_multiplier=multiplier,
         basis=basis,
@@ -243,7 +250,7 @@ def compute(
     """
     rules = rules or court_rules(case.court)
     inp = judgment_input(case, outcome=outcome)
-    cap = rules.cap(inp.contract_signed_on, case.filed_on)
+    cap = rules.cap(inp.contract_signed_on, case.filed_on, lender_of(case))
     return compute_judgment(
         inp,
         cap=cap,

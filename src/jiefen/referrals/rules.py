@@ -185,11 +185,7 @@ def is_private_lending(case: Case) -> bool:
     """Whether the loan is private lending (民间借贷规定 Art. 1): lending by anyone but a financial
     institution licensed to lend. A claimant without a lending licence makes its loans private
     lending whatever the batch called them, and the court names the dispute by the relation."""
-    from jiefen.risk.rules import LICENSED_KINDS
-
-    return case.case_type != "credit_card" and (
-        case.institution.institution_kind not in LICENSED_KINDS
-    )
+    return case.case_type != "credit_card" and case.institution.is_private_lender
 
 
 def dispute_name(case: Case) -> str:

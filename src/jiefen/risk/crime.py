@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from jiefen.accounts.models import Organisation
+from jiefen.accounts.models import LICENSED_KINDS, Organisation
 from jiefen.cases.models import Case, CaseParty, CaseType, Party, PartyRole
 from jiefen.law.caps import annual_cap_percent
 from jiefen.law.errors import LawError
@@ -234,8 +234,6 @@ class _Caps:
 
     def licensed(self, institution_id: int) -> bool:
         if institution_id not in self._licensed:
-            from jiefen.risk.rules import LICENSED_KINDS  # rules.py imports this module
-
             kind = (
                 Organisation.objects.filter(pk=institution_id)
                 .values_list("institution_kind", flat=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from jiefen.accounts.models import InstitutionKind, Organisation
+from jiefen.accounts.models import LICENSED_KINDS, Organisation
 from jiefen.cases.models import Case, CaseParty, Contact, Party, PartyRole
 from jiefen.privacy import mask_phone
 from jiefen.risk import crime, firms, fraud
@@ -58,16 +58,6 @@ SURGE_FACTOR = 3
 # 江苏高院《关于建立疑似职业放贷人名录制度的意见（试行）》(2019): a LOCAL standard, set here.
 LENDER_WINDOW_DAYS = 730
 LENDER_MIN_BORROWERS = 10
-# Institution kinds that hold a lending or financial licence (the others are not licensed).
-LICENSED_KINDS = frozenset(
-    {
-        InstitutionKind.BANK,
-        InstitutionKind.CONSUMER_FINANCE,
-        InstitutionKind.MICRO_LOAN,
-        InstitutionKind.FINANCING_GUARANTEE,
-        InstitutionKind.FINANCIAL_LEASING,
-    }
-)
 # Words of a registered business scope that show a financial licence (许可项目).
 LICENCE_WORDS = ("发放贷款", "贷款业务", "吸收公众存款", "银行业务", "消费金融", "金融许可")
 
