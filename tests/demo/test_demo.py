@@ -24,18 +24,36 @@ from django.core.management import call_command
 from django.db import models
 from django.test import Client, override_settings
 
-from jiefen.accounts.models import User
+from jiefen.accounts.models import Organisation, User
 from jiefen.audit.models import AuditRecord
 from jiefen.cases.access import (
     visible_batches,
     visible_cases,
     visible_filing_jobs,
+    visible_interventions,
+    visible_referrals,
     visible_series,
 )
 from jiefen.cases.models import Case, CaseEvent
 from jiefen.cases.states import BY_NAME, State
 from jiefen.demo.staff import DEMO_PASSWORD
+from jiefen.documents.models import StoredDocument
 from jiefen.judgments.models import Judgment
+from jiefen.referrals.models import (
+    Answer,
+    CaseOutcome,
+    IdentityReport,
+    Intervention,
+    InterventionOutcome,
+    Outcome,
+    Referral,
+    ReferralState,
+    ReportSource,
+    Source,
+)
+from jiefen.risk.crime import CRIME_KINDS
+from jiefen.risk.fraud import FRAUD_KINDS
+from jiefen.risk.models import Warning, WarningKind
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +102,14 @@ def test_demo_runs_the_pipeline_and_every_login_works(demo: str) -> None:
         "enforcer1",
         "notary1",
         "defendant1",
+        "police01",
+        "prosecutor01",
     } <= set(logins)
     for username in logins:
         client = Client()
         assert client.login(username=username, password=DEMO_PASSWORD), username
-        assert client.get("/").status_code == 200, username
+        # A partner agency's home is its referrals desk (a redirect there).
+        assert client.get("/", follow=True).status_code == 200, username
 
     numbers = StringIO()
     call_command("stats", "--json", stdout=numbers)
@@ -193,6 +214,108 @@ def test_the_audit_chain_verifies_and_records_every_case_move(demo: str) -> None
             recorded[name] += 1
     assert moves, "the demo moved no case"
     assert recorded == moves
+
+
+# --------------------------------------------------------------------------- referrals
+
+
+def _states(ids: set[int]) -> Counter[str]:
+    return Counter(Case.objects.filter(pk__in=ids).values_list("state", flat=True))
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_demo_refers_the_lenders_series_and_intervenes(demo: str) -> None:
+    """Issue 15's done-when: the private lender's series is flagged, referred, dismissed or
+    suspended by the judge and answered by the liaison; a borrower reports identity misuse and
+    the bank records its call; the liaison sees nothing but what was referred."""
+    lender = Organisation.objects.get(code="LEND01")
+    kinds = set(Warning.objects.filter(cases__institution=lender).values_list("kind", flat=True))
+    assert {
+        WarningKind.WITHHELD_INTEREST,
+        WarningKind.EFFECTIVE_RATE,
+        WarningKind.SERIAL_LOANS,
+        WarningKind.PROFESSIONAL_LENDER,
+    } <= kinds
+    withheld = Warning.objects.get(kind=WarningKind.WITHHELD_INTEREST)
+    serial = Warning.objects.get(kind=WarningKind.SERIAL_LOANS)
+    serial_ids = set(serial.cases.values_list("pk", flat=True))
+    assert len(serial_ids) == 3
+
+    dismissed = Referral.objects.get(outcome=Outcome.DISMISS)
+    suspended = Referral.objects.get(outcome=Outcome.SUSPEND)
+    assert Referral.objects.count() == 2
+    # 1. From the withheld-interest warning, by the court president: dismissed, then 立案.
+    assert dismissed.warning == withheld and dismissed.source == Source.WARNING
+    assert dismissed.opened_by is not None and dismissed.opened_by.username == "president"
+    assert dismissed.state == ReferralState.ACCEPTED and dismissed.answer == Answer.ACCEPTED
+    assert dismissed.answer_number.startswith("江公（经）立字〔")
+    assert dismissed.number.startswith("渝0105法移〔") and dismissed.sent_on is not None
+    assert dismissed.letter is not None and dismissed.letter.signed
+    first = set(dismissed.referral_cases.values_list("case_id", flat=True))
+    assert first == set(withheld.cases.values_list("pk", flat=True)) - serial_ids
+    assert len(first) == 11
+    assert _states(first) == {State.DISMISSED: 11}
+    assert set(dismissed.referral_cases.values_list("outcome", flat=True)) == {
+        CaseOutcome.DISMISSED
+    }
+    rulings = StoredDocument.objects.filter(case_id__in=first, kind="crime_dismissal_ruling")
+    assert rulings.count() == 11 and not rulings.filter(signed=False).exists()
+    # 2. The serial borrower's loans, by the judge: suspended, then 不立案 and resumed.
+    assert suspended.source == Source.JUDGE and suspended.opened_by == suspended.judge
+    assert suspended.state == ReferralState.DECLINED and suspended.answer == Answer.DECLINED
+    second = set(suspended.referral_cases.values_list("case_id", flat=True))
+    assert second == serial_ids
+    assert _states(second) == {State.FILED: 3}
+    for pk in second:
+        moves = list(
+            CaseEvent.objects.filter(case_id=pk)
+            .order_by("at", "pk")
+            .values_list("transition", flat=True)
+        )
+        assert moves[-3:] == ["file", "suspend_litigation", "resume"], moves
+    assert (
+        StoredDocument.objects.filter(case_id__in=second, kind="crime_suspension_ruling").count()
+        == 3
+    )
+    assert "答复「立案」" in demo and "答复「不立案」" in demo
+
+    # The liaison sees the referred cases and both referrals, nothing else; the prosecutor none.
+    liaison = User.objects.get(username="police01")
+    assert set(visible_cases(liaison).values_list("pk", flat=True)) == first | second
+    assert set(visible_referrals(liaison)) == {dismissed, suspended}
+    prosecutor = User.objects.get(username="prosecutor01")
+    assert not visible_cases(prosecutor).exists() and not visible_referrals(prosecutor).exists()
+    client = Client()
+    client.force_login(liaison)
+    assert client.get(f"/referrals/{dismissed.pk}/").status_code == 200
+    other = Case.objects.exclude(pk__in=first | second).order_by("pk").first()
+    assert other is not None and client.get(f"/cases/{other.pk}/").status_code == 404
+
+    # A BANK01 borrower's report on the portal: a warning, a task for the bank, 劝阻成功.
+    report = IdentityReport.objects.get()
+    assert report.source == ReportSource.PORTAL and report.reported_by is None
+    assert report.case.institution.code == "BANK01"
+    misuse = Warning.objects.get(kind=WarningKind.IDENTITY_MISUSE)
+    assert misuse.institution == report.case.institution
+    task = Intervention.objects.get(warning=misuse)
+    assert task.assignee_org == report.case.institution and task.party == report.party
+    assert task.outcome == InterventionOutcome.DISSUADED and task.done_by is not None
+    assert task.done_by.username == "bank01"
+    # The number the liaison registered: a BANK02 borrower's task, left open.
+    contact = Intervention.objects.get(warning__kind=WarningKind.FRAUD_CONTACT)
+    assert contact.assignee_org.code == "BANK02" and contact.outcome == ""
+
+    numbers = StringIO()
+    call_command("stats", "--json", stdout=numbers)
+    referrals = json.loads(numbers.getvalue())["referrals"]
+    assert referrals["referred"] == 14
+    assert referrals["dismissed"] == 11
+    assert referrals["suspended"] == 3 and referrals["resumed"] == 3
+    assert referrals["interventions"] == 2
+    assert (
+        referrals["warnings"] == Warning.objects.filter(kind__in=CRIME_KINDS + FRAUD_KINDS).count()
+    )
 
 
 # --------------------------------------------------------------------------- labels
@@ -318,9 +441,16 @@ def test_pages_show_chinese_labels_never_raw_codes(demo: str) -> None:
         urls += [
             f"/docket/jobs/{pk}/" for pk in visible_filing_jobs(user).values_list("pk", flat=True)
         ]
+        urls += [f"/referrals/{pk}/" for pk in visible_referrals(user).values_list("pk", flat=True)]
+        urls += [
+            f"/referrals/interventions/{pk}/"
+            for pk in visible_interventions(user).values_list("pk", flat=True)
+        ]
+        desks += ["/referrals/", "/referrals/interventions/", "/referrals/contacts/"]
         for url in [*urls, *desks]:
-            response = client.get(url)
-            desk = url.startswith(("/mediation/", "/intake/", "/docket/"))
+            # A partner agency's home page is its referrals desk.
+            response = client.get(url, follow=url == "/")
+            desk = url.startswith(("/mediation/", "/intake/", "/docket/")) or url in desks
             if desk and response.status_code in (302, 403, 404):
                 continue  # a desk (or its series page) this role does not work at
             assert response.status_code == 200, (user.username, url)

@@ -169,8 +169,23 @@ def check_stats_metrics(clone: Clone) -> None:
     totals = stats["metrics"]["totals"]
     assert totals["received"] == stats["cases_total"]
     assert 0 < totals["filed"] <= totals["received"] and totals["closed"] > 0
-    kinds = {"cap_exceedance", "surge", "professional_lender", "contact_cluster", "quasi_financial"}
+    kinds = {
+        "cap_exceedance",
+        "surge",
+        "professional_lender",
+        "contact_cluster",
+        "quasi_financial",
+        # The private lender's series and the referral step's reports (issue 15).
+        "withheld_interest",
+        "effective_rate",
+        "serial_loans",
+        "identity_misuse",
+        "fraud_contact",
+    }
     assert {kind for kind, n in stats["risk"]["by_kind"].items() if n > 0} == kinds
+    referrals = stats["referrals"]
+    assert referrals["referred"] > 0 and referrals["dismissed"] > 0
+    assert referrals["resumed"] > 0 and referrals["interventions"] > 0
     month = f"{date.today():%Y-%m}"
     one = _json_object(clone.run("stats", "--json", "--period", month))["metrics"]
     assert one["period"] == month and one["totals"]["received"] <= totals["received"]

@@ -1,8 +1,12 @@
 """The risk step of `jiefen demo`: one warning of each kind from the demo's own data.
 
 - A private lender (重庆速融商贸有限公司, not a licensed financial institution) uploads a small
-  loan batch through intake: 12 borrowers (职业放贷人), four of whom share a mobile or an
-  employer across their unrelated loans (团伙).
+  loan batch through intake: 14 loans to 12 borrowers (职业放贷人), four of whom share a mobile
+  or an employer across their unrelated loans (团伙). Eleven loans had their interest withheld
+  up front (砍头息: 80–90 % of the agreed amount paid out, a stated 15 % a year over 3–6 months,
+  so the effective rate is several times the stated one) and one borrower took three loans,
+  each paid out within days of the previous one's end to pay it off (转单平账); the lender
+  sues for the agreed amounts. The referral step (demo/referrals.py) files and refers them.
 - The credit-card batch claims penalty and compound interest above the cap on most cards
   (intake's screening flags them): 超限主张利息 for the card centre.
 - The banks' batches all arrived in the last 30 days, against no earlier suits (诉讼激增); a
@@ -17,7 +21,9 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -30,6 +36,7 @@ from jiefen.intake.format import LOAN
 from jiefen.intake.generator import generate_rows, render
 from jiefen.intake.models import Batch
 from jiefen.law.identifiers import make_uscc
+from jiefen.law.interest import simple_interest
 from jiefen.risk.actions import assign, detect_warnings, import_feed_csv
 from jiefen.risk.feeds import COLUMNS
 from jiefen.risk.models import Warning, WarningKind
@@ -48,6 +55,17 @@ LENDER = {
 RING_MOBILE_ROWS = (0, 1)  # these two borrowers give one phone number
 RING_EMPLOYER_ROWS = (1, 2, 3)  # these three one employer
 RING_EMPLOYER = "重庆鑫达物流有限公司"
+LENDER_PRODUCT = ("个人借款", "《借款合同》")  # one product: one series (系列案)
+STATED_RATE = Decimal("15.00")  # percent a year, the rate written in the contract
+LENDER_CUT_OFF = date(2026, 10, 31)
+WITHHELD_LOANS = 11  # rows 0-10: interest withheld up front
+# Row 11's borrower takes three loans: each paid out within days of the previous one's term end
+# and for more than it (套路贷意见 第3条: 转单平账、恶意垒高借款金额); (agreed, paid out on, days).
+SERIAL_LOANS: tuple[tuple[str, date, int], ...] = (
+    ("30000.00", date(2024, 3, 1), 90),
+    ("36000.00", date(2024, 6, 1), 91),
+    ("45000.00", date(2024, 8, 29), 90),
+)
 
 # (firm, district, business scope, [(source, days before today), ...])
 FIRMS: list[tuple[str, str, str, list[tuple[str, int]]]] = [
@@ -76,6 +94,7 @@ FIRMS: list[tuple[str, str, str, list[tuple[str, int]]]] = [
     ("重庆渝丰商贸有限公司", "500113", "日用百货销售", []),
     (LENDER["name"], "500105", "商务信息咨询；企业管理咨询", []),  # no lending licence
 ]
+CENT = Decimal("0.01")
 COMPLAINTS_AGAINST_BANK = 12  # against BANK02 in the last 30 days
 
 
@@ -101,11 +120,80 @@ def _upload(lender: Organisation, agent: User) -> Batch:
     return process_batch(batch.pk)
 
 
+def _loan_terms(
+    row: dict[str, str], agreed: Decimal, disbursed: Decimal, start: date, days: int
+) -> None:
+    """A bullet loan at the stated rate, unpaid from the start; claimed at its agreed amount.
+
+    The claim is what such a lender files: the agreed (not the paid-out) principal, the stated
+    interest over the term and penalty interest at 1.5 × from the day after the term's end, no
+    compound interest, so the claim stays under the court's 24 % screening cap while the loan
+    itself, measured on what was paid out, costs the borrower far more.
+    """
+    end = start + timedelta(days=days)
+    overdue = end + timedelta(days=1)
+    interest = simple_interest(agreed, STATED_RATE, days)
+    penalty = simple_interest(
+        agreed, STATED_RATE, (LENDER_CUT_OFF - overdue).days, multiplier=Decimal("1.5")
+    )
+    product, contract_name = LENDER_PRODUCT
+    for key in [k for k in row if k.startswith("collateral")]:
+        del row[key]
+    row.update(
+        {
+            "product": product,
+            "contract_name": contract_name,
+            "signed_on": start.isoformat(),
+            "annual_rate": str(STATED_RATE),
+            "penalty_multiplier": "1.5",
+            "compound": "否",
+            "repaid_principal": "0.00",
+            "repaid_interest": "0.00",
+            "interest_paid_to": start.isoformat(),
+            "overdue_since": overdue.isoformat(),
+            "last_collection_on": (LENDER_CUT_OFF - timedelta(days=20)).isoformat(),
+            "collection_channel": "电话",
+            "cut_off_date": LENDER_CUT_OFF.isoformat(),
+            "principal": str(agreed),
+            "interest": str(interest),
+            "penalty_interest": str(penalty),
+            "compound_interest": "0.00",
+            "fees": "0.00",
+            "liquidated_damages": "0.00",
+            "lawyer_fees": "0.00",
+            "claim_total": str(agreed + interest + penalty),
+            "loan_agreed": str(agreed),
+            "loan_disbursed": str(disbursed),
+            "disbursed_on": start.isoformat(),
+            "term_start": start.isoformat(),
+            "term_end": end.isoformat(),
+            "repayment_method": "到期一次性还本付息",
+            "evidence": "借款合同.pdf;银行转账凭证.pdf;借条.pdf",
+        }
+    )
+    if row.get("guarantor1_name"):
+        row["guarantee_signed_on"] = start.isoformat()
+
+
 def _lender_rows() -> list[dict[str, str]]:
-    """12 generated loan rows, four borrowers of them in a ring."""
-    rows, _ = generate_rows(LOAN, 12, seed=4242)
-    for row in rows:
-        row["contract_number"] = "SR" + row["contract_number"]
+    """14 loan rows of 12 borrowers: 11 with interest withheld (four borrowers of them in a
+    ring), then one borrower's three serial loans."""
+    rows, _ = generate_rows(LOAN, WITHHELD_LOANS + 1, seed=4242)
+    draw = random.Random(4242)
+    for row in rows[:WITHHELD_LOANS]:
+        agreed = Decimal(draw.choice((20000, 30000, 50000, 60000, 80000, 100000))).quantize(CENT)
+        share = Decimal(draw.choice((80, 82, 85, 88, 90))) / 100  # of the agreed amount paid out
+        start = date(2024, 1, 8) + timedelta(days=draw.randrange(0, 300))
+        _loan_terms(
+            row, agreed, (agreed * share).quantize(CENT), start, draw.choice((90, 120, 180))
+        )
+    serial = rows.pop()
+    for amount, start, days in SERIAL_LOANS:
+        row = dict(serial)
+        _loan_terms(row, Decimal(amount), Decimal(amount), start, days)
+        rows.append(row)
+    for n, row in enumerate(rows):
+        row["contract_number"] = f"SR2024-{n + 1:04d}"
     shared = rows[RING_MOBILE_ROWS[0]]["borrower_mobile"]
     for i in RING_MOBILE_ROWS:
         rows[i]["borrower_mobile"] = shared

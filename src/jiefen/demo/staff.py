@@ -1,4 +1,5 @@
-"""The demo's organisations and staff: a court, two banks, mediation, notary, law firms, people.
+"""The demo's organisations and staff: a court, two banks, mediation, notary, law firms, the
+police and the procuratorate the court refers suspected crimes to, people.
 
 Names come from Faker('zh_CN'); ID numbers are made valid by `jiefen.law.identifiers`.
 Everything is keyed by a stable code or username so seeding twice changes nothing.
@@ -80,6 +81,29 @@ ORGANISATIONS: list[dict[str, object]] = [
     },
     {"code": "LAW01", "name": "重庆嘉陵律师事务所", "kind": OrganisationKind.LAW_FIRM},
     {"code": "LAW02", "name": "重庆朝天门律师事务所", "kind": OrganisationKind.LAW_FIRM},
+    # The partner agencies a suspected crime is referred to (涉嫌犯罪移送); their liaison and
+    # prosecutor see only what was sent to them.
+    {
+        "code": "GA0105",
+        "name": "重庆市公安局江北区分局",
+        "kind": OrganisationKind.POLICE,
+        "division_code": "500105",
+        "province": "重庆",
+        "address": "重庆市江北区建新东路3号",
+        "legal_representative": "张明",
+        "representative_title": "局长",
+        "phone": "023-67501110",
+    },
+    {
+        "code": "JC0105",
+        "name": "重庆市江北区人民检察院",
+        "kind": OrganisationKind.PROCURATORATE,
+        "division_code": "500105",
+        "province": "重庆",
+        "address": "重庆市江北区洋河北路6号",
+        "legal_representative": "李静",
+        "representative_title": "检察长",
+    },
 ]
 
 
@@ -112,6 +136,9 @@ STAFF: list[StaffSpec] = [
     # A lawyer who acts for borrowers in court (委托诉讼代理人), not a mediator.
     StaffSpec("counsel1", Role.LAWYER, None, "LAW02"),
     StaffSpec("president", Role.COURT_PRESIDENT, "渝0105"),
+    # Last, so the names drawn for everyone above stay as they were.
+    StaffSpec("police01", Role.POLICE_LIAISON, "GA0105"),
+    StaffSpec("prosecutor01", Role.PROSECUTOR, "JC0105"),
 ]
 
 # The court's courtrooms (the administrator keeps them in the admin site): three in the building

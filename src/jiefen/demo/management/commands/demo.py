@@ -22,6 +22,7 @@ from jiefen.demo.intake import run_intake_demo
 from jiefen.demo.legal_services import run_legal_services_demo
 from jiefen.demo.mediation import run_mediation_demo
 from jiefen.demo.publication import run_publication_demo
+from jiefen.demo.referrals import run_referral_demo
 from jiefen.demo.risk import run_risk_demo
 from jiefen.demo.service import run_service_demo
 from jiefen.demo.staff import DEMO_PASSWORD, seed_defendant_login, seed_staff
@@ -73,6 +74,7 @@ class Command(BaseCommand):
         run_enforcement_demo(self.stdout)
         run_publication_demo(self.stdout)
         run_risk_demo(self.stdout)
+        run_referral_demo(self.stdout)
         run_legal_services_demo(self.stdout)
         run_stats_demo(self.stdout)
 
