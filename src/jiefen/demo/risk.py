@@ -8,7 +8,8 @@
   each paid out within days of the previous one's end to pay it off (转单平账); the lender
   sues for the agreed amounts. The referral step (demo/referrals.py) files and refers them.
 - The credit-card batch claims penalty and compound interest above the cap on most cards
-  (intake's screening flags them): 超限主张利息 for the card centre.
+  (intake's screening flags them): 超限主张利息 for the card centre — and for the lender, whose
+  stated 15 % is above its private cap of 4 × LPR.
 - The banks' batches all arrived in the last 30 days, against no earlier suits (诉讼激增); a
   feed of complaints against one bank adds the complaints signal.
 - The centre imports a feed CSV of registrations, penalties and complaints of firms in
@@ -127,8 +128,9 @@ def _loan_terms(
 
     The claim is what such a lender files: the agreed (not the paid-out) principal, the stated
     interest over the term and penalty interest at 1.5 × from the day after the term's end, no
-    compound interest, so the claim stays under the court's 24 % screening cap while the loan
-    itself, measured on what was paid out, costs the borrower far more.
+    compound interest. Already the stated 15 % is above a private lender's cap of 4 × LPR
+    (民间借贷规定 Art. 25), so intake's screening flags the claims; measured on what was paid out,
+    the loan costs the borrower far more.
     """
     end = start + timedelta(days=days)
     overdue = end + timedelta(days=1)
