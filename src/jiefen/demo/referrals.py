@@ -11,10 +11,11 @@ and from a borrower's report of identity misuse to the bank's call.
    the liaison answers 立案.
 4. The judge refers the serial borrower's cases himself and suspends them (民诉法 Art. 153(1)(五));
    the liaison answers 不立案 and the cases resume where they were (Art. 153 para. 2).
-5. A borrower of BANK01 in mediation (in screening when mediation did not run) reports on the portal that the loan was taken in her name;
-   the sweep raises the 冒名贷款 warning and a task for the bank, whose agent records 劝阻成功. The
-   liaison registers a number from the anti-fraud centre's notice that a BANK02 borrower gave too:
-   a 涉诈关联联系方式 warning and a task for BANK02, left for the browser.
+5. A borrower of BANK01 in mediation (in screening when mediation did not run) reports on the
+   portal that the loan was taken in her name; the sweep raises the 冒名贷款 warning and a task
+   for the bank, whose agent records 劝阻成功. The liaison registers a number from the
+   anti-fraud centre's notice that a BANK02 borrower gave too: a 涉诈关联联系方式 warning and a
+   task for BANK02, left for the browser.
 6. The numbers: the `referrals` section of `jiefen stats --json`.
 Every step goes through the stage's actions as the user would, so each is audited.
 """
