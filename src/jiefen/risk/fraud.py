@@ -94,7 +94,7 @@ def identity_misuse(as_of: date) -> list[Finding]:
                 institution_id=org,
                 score=Decimal(IDENTITY_WEIGHT * n),
                 summary=(
-                    f"借款人{person}于{when}报告：{name}起诉的{n}件借款系他人冒用其身份办理"
+                    f"借款人{person}于{when}报告：{name}主张的{n}件借款系他人冒用其身份办理"
                     "（冒名贷款），请核实借款人身份并提示防范电信网络诈骗。"
                 ),
                 signals=[
