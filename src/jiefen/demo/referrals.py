@@ -186,8 +186,8 @@ def _suspension(out: Any, warning: Warning, police: Organisation, liaison: User)
         agency=police,
         grounds=[Ground.SERIAL_LOANS],
         statement=(
-            f"{warning.summary}后一笔借款均在前一笔到期前后数日内发放且金额更高，"
-            "疑似以新借款偿还旧借款、恶意垒高借款金额（转单平账）。"
+            f"{warning.summary}借款人称每笔新借款到账后即被要求用于归还前一笔借款本息，"
+            "实际未获得新的资金。"
         ),
     )
     out.write(f"· 法官 {by} 对「{warning.subject_name}」的 {len(ids)} 件借款提起移送（转单平账）")
