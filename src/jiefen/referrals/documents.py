@@ -44,6 +44,7 @@ from jiefen.documents.models import DocumentFormat, RecipientRole, StoredDocumen
 from jiefen.documents.storage import read_verified
 from jiefen.referrals import rules
 from jiefen.referrals.models import Answer, Ground, Outcome, Referral
+from jiefen.risk.crime import case_signals
 
 LETTER = register(Kind("referral_letter", "移送函", RecipientRole.COURT, "referral_letter.typ"))
 DISMISSAL = register(
@@ -133,17 +134,6 @@ def suspected_offences(referral: Referral) -> str:
     named = [SUSPECTED_OFFENCE.get(g, "其他") for g in referral.grounds]
     found = [o for o in dict.fromkeys(named) if o != "其他"]
     return "、".join(found) if found else "其他"
-
-
-def case_signals(case: Case) -> list[dict[str, Any]]:
-    """The case's measured signals from the risk module (`jiefen.risk.crime.case_signals`):
-    withheld amount, effective rate against the stated one, the serial predecessor. Empty where
-    the module is not installed."""
-    try:
-        from jiefen.risk.crime import case_signals as measure
-    except ImportError:  # pragma: no cover - the risk module ships with the referrals app
-        return []
-    return list(measure(case))
 
 
 def signal_text(signal: Mapping[str, Any]) -> str:

@@ -37,6 +37,7 @@ from jiefen.cases.models import Case, Series
 from jiefen.cases.states import State
 from jiefen.enforcement.actions.suspension import resume_enforcements, suspend_enforcements
 from jiefen.referrals import rules
+from jiefen.referrals.documents import issue_letter, issue_rulings, letter_number
 from jiefen.referrals.models import (
     Answer,
     CaseOutcome,
@@ -341,8 +342,6 @@ def decide(
     if not reason:
         raise ReferralRefused("请填写审查意见")
     on = on or timezone.localdate()
-    from jiefen.referrals.documents import issue_letter, issue_rulings, letter_number
-
     with transaction.atomic():
         locked = _locked_referral(referral)
         _check_judge(locked, by)
@@ -486,8 +485,6 @@ def dismiss_after_filing(
     require(by, "referrals.decide")
     on = on or timezone.localdate()
     reason = reason.strip()
-    from jiefen.referrals.documents import issue_rulings
-
     with transaction.atomic():
         locked = _locked_referral(referral)
         _check_judge(locked, by)
