@@ -11,8 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
+from jiefen.accounts.models import Organisation
 from jiefen.audit.models import AuditRecord
-from jiefen.cases.models import CaseEvent
+from jiefen.cases.models import Case, CaseEvent
+from jiefen.referrals import rules
 from jiefen.referrals.models import (
     Answer,
     Ground,
@@ -28,7 +32,21 @@ from jiefen.risk.fraud import FRAUD_KINDS
 from jiefen.risk.models import Warning
 
 SENT_STATES = (ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.DECLINED)
+# A case may be in one referral at a time while the police have it or may still get it.
+ACTIVE_STATES = (ReferralState.OPEN, ReferralState.SENT, ReferralState.ACCEPTED)
 SUSPENSIONS = ("suspend_mediation", "suspend_litigation", "suspend_enforcement")
+
+
+def referable(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Those of `cases` that may be referred: not ended (结案、撤诉、驳回起诉) and not already in
+    an active referral. `cases` comes scoped from access."""
+    busy = ReferralCase.objects.filter(referral__state__in=ACTIVE_STATES)
+    return cases.exclude(state__in=rules.ENDED_STATES).exclude(pk__in=busy.values("case_id"))
+
+
+def courts_of(cases: QuerySet[Case]) -> QuerySet[Organisation]:
+    """The courts of `cases`, by name (a warning's cases may sit at several)."""
+    return Organisation.objects.filter(pk__in=cases.values("court_id")).order_by("name")
 
 
 def crime_kinds() -> tuple[str, ...]:

@@ -36,7 +36,7 @@ from jiefen.hearings.actions.answers import (
 )
 from jiefen.hearings.models import Answer, AnswerPosition
 from jiefen.referrals.actions.reports import report_identity_misuse
-from jiefen.referrals.models import IdentityReport, ReportSource
+from jiefen.referrals.models import ReportSource
 
 
 @login_required
@@ -139,7 +139,9 @@ def _page(
         .filter(case=case, party=party)
         .select_related("lawyer"),
         "back": "hearings:answers_lawyer" if access.is_lawyer(user) else "hearings:answers_index",
-        "identity_report": IdentityReport.objects.filter(case=case, party=party).first(),
+        "identity_report": access.visible_identity_reports(user)
+        .filter(case=case, party=party)
+        .first(),
         "identity_ticked": bool((form or {}).get("identity_misuse")),
         "identity_statement": (form or {}).get("identity_statement", ""),
     }

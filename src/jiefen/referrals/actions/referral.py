@@ -48,13 +48,12 @@ from jiefen.referrals.models import (
     ReferralState,
     Source,
 )
+from jiefen.referrals.selectors import ACTIVE_STATES, referable
 from jiefen.risk.models import Warning as RiskWarning
 
 # One refusal type for the stage (pages catch it as they catch the other stages' refusals).
 ReferralRefused = TransitionRefused
 
-# A case may be in one referral at a time while the police have it or may still get it.
-ACTIVE_STATES = (ReferralState.OPEN, ReferralState.SENT, ReferralState.ACCEPTED)
 AGENCY_KINDS = (OrganisationKind.POLICE, OrganisationKind.PROCURATORATE)
 
 
@@ -140,11 +139,9 @@ def _candidate_ids(
         chosen = warning.cases.all()
     else:
         raise ReferralRefused("请选择移送的案件")
-    chosen = chosen.exclude(state__in=rules.ENDED_STATES)
-    found = list(chosen.order_by("pk").values_list("pk", flat=True))
+    found = list(referable(chosen).order_by("pk").values_list("pk", flat=True))
     scope = in_scope(by, found)
-    busy = _in_active_referral(found)
-    return [pk for pk in found if pk in scope and pk not in busy], True
+    return [pk for pk in found if pk in scope], True
 
 
 def _check_cases(

@@ -28,7 +28,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jiefen.accounts.models import Organisation, User
+from jiefen.accounts.models import User
 from jiefen.cases import access
 from jiefen.cases.actions import TransitionRefused
 from jiefen.cases.models import Case, Series
@@ -46,7 +46,6 @@ from jiefen.referrals.models import (
     CaseOutcome,
     Ground,
     Referral,
-    ReferralCase,
     ReferralState,
 )
 from jiefen.referrals.views.common import may, referral_desk, warning_page_open
@@ -140,12 +139,7 @@ def _origin(request: HttpRequest, user: User) -> _Origin:
     only cases the user may see, none that has ended (结案、撤诉、驳回起诉) and none already
     under review in another referral."""
     params = request.GET
-    busy = ReferralCase.objects.filter(referral__state__in=referral_actions.ACTIVE_STATES)
-    live = (
-        access.visible_cases(user)
-        .exclude(state__in=rules.ENDED_STATES)
-        .exclude(pk__in=busy.values("case_id"))
-    )
+    live = selectors.referable(access.visible_cases(user))
     if params.get("case", "").isdigit():
         case = access.case_for(user, params["case"])
         return _Origin(
@@ -183,7 +177,7 @@ def _origin(request: HttpRequest, user: User) -> _Origin:
 def _open_form(user: User, origin: _Origin, data: Any = None) -> OpenForm:
     """The form, with a court choice when the cases are at several courts and a judge choice
     where no filed case has one (a judge opening it decides it himself)."""
-    courts = Organisation.objects.filter(pk__in=origin.cases.values("court_id")).order_by("name")
+    courts = selectors.courts_of(origin.cases)
     judged = set(
         origin.cases.filter(state__in=rules.LITIGATING_STATES)
         .exclude(judge=None)
